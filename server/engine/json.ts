@@ -1,0 +1,55 @@
+/** Plain JSON values as they come out of YAML/JSON documents. */
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep copy of a JSON value (no prototype surprises: keys are copied as own data properties). */
+export function deepClone<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(deepClone) as unknown as T;
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) {
+      Object.defineProperty(out, k, { value: deepClone(v[k]), enumerable: true, writable: true, configurable: true });
+    }
+    return out as T;
+  }
+  return v;
+}
+
+/** Structural equality of JSON values; object key order is not significant. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Own-property lookup that never walks the prototype chain. */
+export function own(o: unknown, key: string): Json | undefined {
+  if (!isObject(o)) return undefined;
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/** Follows a path of own keys; undefined when any step is missing or not an object. */
+export function getPath(o: unknown, path: readonly string[]): Json | undefined {
+  let cur: unknown = o;
+  for (const k of path) {
+    cur = own(cur, k);
+    if (cur === undefined) return undefined;
+  }
+  return cur as Json;
+}
