@@ -1,0 +1,316 @@
+/**
+ * The checks behind the engine's diagnostics: every federated resource, its placement and
+ * overrides, v1alpha1 parts without a template, RSPs, and KubeFed's own control-plane objects.
+ */
+import type { JsonObject } from './json.ts';
+import { getPath, isObject, own } from './json.ts';
+import type { PathSegment } from './parse.ts';
+import type { WsObject } from './objects.ts';
+import { locate, describe } from './objects.ts';
+import type { ClusterInfo } from './inventory.ts';
+import type { FederatedResource, AssembleOutput } from './resources.ts';
+import { targetTypeOf } from './resources.ts';
+import { diag, type EngineDiagnostic, type RelatedInfo } from './diagnostics.ts';
+import { checkOverridePath, validateOverrides } from './overrides.ts';
+import { renderV1beta1 } from './render.ts';
+import { clobberedReplicaOverrides } from './rsp.ts';
+import { validateKubeFedCluster } from './validation/kubefedcluster.ts';
+import { validateFederatedTypeConfig } from './validation/ftc.ts';
+import { validateKubeFedConfig } from './validation/kubefedconfig.ts';
+import type { TypeIndex } from './model.ts';
+import { nearest } from './model.ts';
+
+export interface CheckContext {
+  objects: WsObject[];
+  assembled: AssembleOutput;
+  clusters: ClusterInfo[];
+  types: TypeIndex;
+}
+
+export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
+  const out: EngineDiagnostic[] = [];
+  const known = new Set(ctx.clusters.map((c) => c.name));
+  const clusterNames = ctx.clusters.map((c) => c.name);
+
+  for (const o of ctx.objects) {
+    const r = o.role;
+    if (r.role === 'unknown-federated') {
+      const hint = r.suggestion ? ` Did you mean ${r.suggestion}?` : '';
+      out.push(
+        diag(locate(o, ['kind']), 'error', 'unknown-federated-kind',
+          `${o.meta.kind} is not a federated kind of ${r.expectedGroup}: no FederatedTypeConfig enables it.${hint}`,
+          { data: r.suggestion ? { suggestion: r.suggestion } : undefined }),
+      );
+    } else if (r.role === 'kubefedcluster') {
+      out.push(...admission(o, validateKubeFedCluster(o.object), 'invalid-kubefedcluster'));
+    } else if (r.role === 'ftc' && r.era === 'v1beta1') {
+      out.push(...admission(o, validateFederatedTypeConfig(o.object), 'invalid-federatedtypeconfig'));
+    } else if (r.role === 'kubefedconfig') {
+      out.push(...admission(o, validateKubeFedConfig(o.object), 'invalid-kubefedconfig'));
+    }
+  }
+
+  for (const res of ctx.assembled.resources) checkResource(res, known, clusterNames, out);
+
+  for (const p of ctx.assembled.orphanPlacements) {
+    out.push(diag(locate(p, ['kind']), 'warning', 'orphan-placement',
+      `${describe(p)} has no ${p.role.role === 'placement' ? (p.role as { typeConfig: { templateKind?: string } }).typeConfig.templateKind ?? 'template' : 'template'} named ${p.meta.namespace ? p.meta.namespace + '/' : ''}${p.meta.name} in the workspace: it places nothing.`));
+  }
+  for (const ov of ctx.assembled.orphanOverrides) {
+    out.push(diag(locate(ov, ['kind']), 'warning', 'orphan-override',
+      `${describe(ov)} has no template named ${ov.meta.namespace ? ov.meta.namespace + '/' : ''}${ov.meta.name} in the workspace: it overrides nothing.`));
+  }
+  for (const rsp of ctx.assembled.rspWithoutTarget) {
+    const tk = getPath(rsp.object, ['spec', 'targetKind']);
+    const valid = tk === 'FederatedDeployment' || tk === 'FederatedReplicaSet';
+    out.push(diag(locate(rsp, ['spec', 'targetKind']), valid ? 'warning' : 'error', 'rsp-target-missing',
+      valid
+        ? `No ${String(tk)} ${rsp.meta.namespace}/${rsp.meta.name} in the workspace: this ReplicaSchedulingPreference schedules nothing.`
+        : `spec.targetKind must be FederatedDeployment or FederatedReplicaSet (got ${JSON.stringify(tk ?? null)}).`));
+  }
+  return out;
+}
+
+function admission(o: WsObject, errors: { field: string; message: string }[], code: 'invalid-kubefedcluster' | 'invalid-federatedtypeconfig' | 'invalid-kubefedconfig'): EngineDiagnostic[] {
+  return errors.map((e) => diag(locate(o, fieldPath(e.field)), 'error', code, e.message));
+}
+
+/** `spec.clusters[0].name` -> ['spec', 'clusters', 0, 'name'] */
+export function fieldPath(field: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]|\[([^\]]+)\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(m[3]);
+  }
+  return out;
+}
+
+function checkResource(res: FederatedResource, known: Set<string>, clusterNames: string[], out: EngineDiagnostic[]): void {
+  const main = res.main!;
+  const haveClusters = known.size > 0;
+  const unknownCluster = (o: WsObject, path: PathSegment[], name: string) => {
+    if (!haveClusters || known.has(name)) return;
+    const s = nearest(name, clusterNames);
+    out.push(diag(locate(o, path), 'warning', 'unknown-cluster',
+      `Unknown cluster "${name}": known clusters are ${clusterNames.join(', ')}.${s ? ` Did you mean ${s}?` : ''}`,
+      { data: { cluster: name, suggestion: s } }));
+  };
+
+  if (res.era === 'v1beta1' && res.targetKind !== 'Namespace' && own(own(main.object, 'spec'), 'template') === undefined) {
+    out.push(diag(locate(main, ['spec', 'template'], { key: true }), 'error', 'template-missing',
+      `${describe(main)} has no spec.template: every cluster would receive an empty ${res.targetKind}.`));
+  }
+  if (res.era === 'v1alpha1' && res.kind !== 'Namespace' && own(own(main.object, 'spec'), 'template') === undefined) {
+    out.push(diag(locate(main, ['spec', 'template'], { key: true }), 'error', 'template-missing',
+      `${describe(main)} has no spec.template.`));
+  }
+
+  // Placement.
+  const pl = res.placement;
+  if (pl.error) {
+    out.push(diag(locate(main, ['spec', 'placement']), 'error', 'placement-invalid', `Placement cannot be computed (ComputePlacementFailed): ${pl.error}`));
+  } else if (res.era === 'v1beta1') {
+    const clustersList = getPath(main.object, ['spec', 'placement', 'clusters']);
+    if (Array.isArray(clustersList)) {
+      clustersList.forEach((c, i) => {
+        const n = own(c, 'name');
+        if (typeof n === 'string') unknownCluster(main, ['spec', 'placement', 'clusters', i, 'name'], n);
+      });
+    }
+    if (res.federatedNamespace === null && !res.placement.ownSelection?.length && !pl.namespaceNotFederated) {
+      // nothing selected anyway; reported below as placement-empty
+    }
+    if (pl.namespaceNotFederated) {
+      out.push(diag(locate(main, ['metadata', 'namespace']), 'warning', 'namespace-not-federated',
+        `Namespace "${res.namespace}" has no FederatedNamespace in the workspace: KubeFed places ${res.kind} ${res.name} in no cluster (NamespaceNotFederated). Create a FederatedNamespace ${res.namespace}.`,
+        { data: { namespace: res.namespace } }));
+    } else if (res.federatedNamespace && res.placement.ownSelection) {
+      const missing = res.placement.ownSelection.filter((c) => !pl.selected.includes(c));
+      if (missing.length) {
+        out.push(diag(locate(main, ['spec', 'placement']), 'warning', 'namespace-not-placed',
+          `Not placed on ${missing.join(', ')}: FederatedNamespace ${res.namespace} does not select ${missing.length > 1 ? 'them' : 'it'}.`,
+          { related: [{ location: locate(res.federatedNamespace, ['spec', 'placement']), message: `placement of FederatedNamespace ${res.namespace}` }], data: { clusters: missing, namespace: res.namespace } }));
+      }
+    }
+    if (!pl.namespaceNotFederated && pl.selected.length === 0 && !(res.placement.ownSelection && res.placement.ownSelection.length)) {
+      const hasPlacement = own(own(main.object, 'spec'), 'placement') !== undefined;
+      out.push(diag(locate(main, hasPlacement ? ['spec', 'placement'] : ['kind']), haveClusters ? 'warning' : 'info', 'placement-empty',
+        haveClusters
+          ? `${describe(main)} selects no cluster${hasPlacement ? '' : ' (it has no spec.placement)'}: it is propagated nowhere.`
+          : `${describe(main)} selects no cluster: no member clusters are known (add KubeFedCluster objects, a clusters file or kubeconfig contexts).`));
+    }
+    checkV1beta1Overrides(res, known, unknownCluster, out);
+    checkTemplateMetadata(res, out);
+  } else {
+    const p = res.placementObject;
+    if (p) {
+      const names = getPath(p.object, ['spec', 'clusterNames']);
+      if (Array.isArray(names)) names.forEach((n, i) => typeof n === 'string' && unknownCluster(p, ['spec', 'clusterNames', i], n));
+      if (pl.selected.length === 0) {
+        const miss = getPath(p.object, ['spec', 'clusterNames']) === undefined;
+        out.push(diag(locate(p, miss ? ['spec'] : ['spec', 'clusterNames']), haveClusters ? 'warning' : 'info', 'placement-empty',
+          miss
+            ? `${describe(p)} has no spec.clusterNames (field names are case-sensitive): it selects no cluster.`
+            : `${describe(p)} selects no ready cluster.`));
+      }
+    } else if (res.targetKind !== 'Namespace') {
+      out.push(diag(locate(main, ['kind']), haveClusters ? 'warning' : 'info', 'placement-empty',
+        `${describe(main)} has no ${res.typeConfig.placementKind ?? 'placement'} ${main.meta.namespace}/${main.meta.name}: it is propagated nowhere.`));
+    }
+    checkV1alpha1Override(res, unknownCluster, out);
+  }
+  if (res.rsp) checkRsp(res, unknownCluster, out);
+}
+
+type UnknownCluster = (o: WsObject, path: PathSegment[], name: string) => void;
+
+function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
+  const main = res.main!;
+  const list = getPath(main.object, ['spec', 'overrides']);
+  if (!Array.isArray(list)) return;
+  // List-wide errors fail every cluster (ApplyOverridesFailed).
+  const first = new Map<string, number>();
+  list.forEach((e, i) => {
+    const cn = own(e, 'clusterName');
+    const name = typeof cn === 'string' ? cn : '';
+    const at = typeof cn === 'string' ? ['spec', 'overrides', i, 'clusterName'] : ['spec', 'overrides', i];
+    const prev = first.get(name);
+    if (prev !== undefined) {
+      out.push(diag(locate(main, at), 'error', 'duplicate-cluster-override',
+        `Cluster "${name}" already has overrides (entry ${prev}): KubeFed fails this resource in every cluster (ApplyOverridesFailed). Merge the two entries.`,
+        { related: [{ location: locate(main, ['spec', 'overrides', prev, 'clusterName']), message: `first overrides of ${name}` }], data: { cluster: name, first: prev } }));
+      return;
+    }
+    first.set(name, i);
+    if (!name) return;
+    unknownCluster(main, at, name);
+    if (known.has(name) && !res.placement.selected.includes(name) && !res.placement.error) {
+      out.push(diag(locate(main, at), 'warning', 'override-for-unplaced-cluster',
+        `Overrides for ${name} have no effect: ${res.name} is not placed on ${name}.`,
+        { data: { cluster: name, index: i } }));
+    }
+  });
+
+  // Per-operation checks against the object the cluster would get before overrides.
+  const base = baseObject(res);
+  const seenPath = new Map<string, number>();
+  list.forEach((e, i) => {
+    const cos = own(e, 'clusterOverrides');
+    if (!Array.isArray(cos)) return;
+    seenPath.clear();
+    let cur: JsonObject | undefined = base;
+    cos.forEach((co, j) => {
+      const at: PathSegment[] = ['spec', 'overrides', i, 'clusterOverrides', j];
+      const op = own(co, 'op');
+      const path = own(co, 'path');
+      if (op !== undefined && op !== null && op !== '' && op !== 'add' && op !== 'remove' && op !== 'replace') {
+        out.push(diag(locate(main, [...at, 'op']), 'error', 'override-path-invalid',
+          `op must be add, remove or replace (got ${JSON.stringify(op)}).`));
+        cur = undefined;
+        return;
+      }
+      if (typeof path !== 'string') {
+        out.push(diag(locate(main, [...at, 'path'], { key: path === undefined }), 'error', 'override-path-invalid', 'path is required: a JSON pointer such as /spec/replicas.'));
+        cur = undefined;
+        return;
+      }
+      const dup = seenPath.get(path);
+      if (dup !== undefined) {
+        out.push(diag(locate(main, [...at, 'path']), 'error', 'duplicate-override-path',
+          `Path ${path} is already overridden for this cluster (entry ${dup}): KubeFed fails this resource in every cluster.`,
+          { related: [{ location: locate(main, ['spec', 'overrides', i, 'clusterOverrides', dup, 'path']), message: 'first override of this path' }] }));
+      }
+      seenPath.set(path, j);
+      if (!cur) return;
+      const chk = checkOverridePath(cur, typeof op === 'string' && op ? op : 'replace', path, own(co, 'value'));
+      if (chk.ok) {
+        cur = chk.object ?? cur;
+        return;
+      }
+      const code = chk.kind === 'forbidden' || chk.kind === 'prototype' ? 'override-forbidden-path' : chk.kind === 'invalid' ? 'override-path-invalid' : 'override-path-not-found';
+      out.push(diag(locate(main, [...at, 'path']), 'error', code, chk.message, { data: { path, suggestion: chk.suggestion } }));
+      cur = undefined;
+    });
+  });
+}
+
+/** The object a cluster receives before overrides (template + identity fields). */
+function baseObject(res: FederatedResource): JsonObject | undefined {
+  const fo = res.effective ?? res.main!.object;
+  const spec = own(fo, 'spec');
+  const stripped: JsonObject = { ...fo, spec: isObject(spec) ? { ...spec, overrides: [] } : {} };
+  const r = renderV1beta1({ targetType: targetTypeOf(res.typeConfig), federatedObject: stripped, clusterName: '' });
+  return r.ok ? r.object : undefined;
+}
+
+function checkTemplateMetadata(res: FederatedResource, out: EngineDiagnostic[]): void {
+  const main = res.main!;
+  for (const f of ['annotations', 'finalizers'] as const) {
+    const v = getPath(main.object, ['spec', 'template', 'metadata', f]);
+    const nonEmpty = Array.isArray(v) ? v.length > 0 : isObject(v) && Object.keys(v).length > 0;
+    if (nonEmpty) {
+      out.push(diag(locate(main, ['spec', 'template', 'metadata', f], { key: true }), 'warning', 'template-annotations-dropped',
+        `KubeFed drops template ${f} (${f === 'annotations' ? 'AnnotationsNotSupported' : 'FinalizersNotSupported'}): member clusters keep their own. Use an override of /metadata/${f} instead.`));
+    }
+  }
+}
+
+function checkV1alpha1Override(res: FederatedResource, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
+  const ov = res.overrideObject;
+  if (!ov) return;
+  const list = getPath(ov.object, ['spec', 'overrides']);
+  if (!Array.isArray(list)) return;
+  const field = res.typeConfig.overridePath?.[res.typeConfig.overridePath.length - 1];
+  const seen = new Map<string, number>();
+  list.forEach((e, i) => {
+    const cn = own(e, 'clusterName');
+    if (typeof cn !== 'string') return;
+    unknownCluster(ov, ['spec', 'overrides', i, 'clusterName'], cn);
+    const prev = seen.get(cn);
+    if (prev !== undefined) {
+      out.push(diag(locate(ov, ['spec', 'overrides', i, 'clusterName']), 'warning', 'duplicate-cluster-override',
+        `Cluster "${cn}" already has an override entry (entry ${prev}): only the first one counts.`,
+        { related: [{ location: locate(ov, ['spec', 'overrides', prev, 'clusterName']), message: 'the entry that counts' }] }));
+      return;
+    }
+    seen.set(cn, i);
+    if (!res.placement.selected.includes(cn) && !res.placement.reasons[cn]?.selected) {
+      out.push(diag(locate(ov, ['spec', 'overrides', i, 'clusterName']), 'warning', 'override-for-unplaced-cluster',
+        `The override for ${cn} has no effect: ${res.name} is not placed on ${cn}.`, { data: { cluster: cn, index: i } }));
+    }
+    if (!field) {
+      out.push(diag(locate(ov, ['spec', 'overrides', i]), 'error', 'override-path-invalid',
+        `${res.typeConfig.templateKind ?? res.kind} has no overridePath in its FederatedTypeConfig: computing the object fails.`));
+    } else if (isObject(e) && !Object.prototype.hasOwnProperty.call(e, field)) {
+      const other = Object.keys(e).filter((k) => k !== 'clusterName');
+      if (other.length) {
+        out.push(diag(locate(ov, ['spec', 'overrides', i, other[0]], { key: true }), 'warning', 'override-path-invalid',
+          `${ov.meta.kind} overrides only "${field}" (overridePath ${res.typeConfig.overridePath!.join('.')}); "${other[0]}" is ignored.`));
+      }
+    }
+  });
+}
+
+function checkRsp(res: FederatedResource, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
+  const rsp = res.rsp!;
+  const clusters = getPath(rsp.object.object, ['spec', 'clusters']);
+  if (isObject(clusters)) for (const k of Object.keys(clusters)) if (k !== '*') unknownCluster(rsp.object, ['spec', 'clusters', k], k);
+  const main = res.main!;
+  const related: RelatedInfo[] = [{ location: locate(rsp.object, ['spec', 'totalReplicas']), message: `ReplicaSchedulingPreference ${rsp.object.meta.name}` }];
+  if (res.era === 'v1beta1') {
+    for (const c of clobberedReplicaOverrides(main.object)) {
+      out.push(diag(locate(main, ['spec', 'overrides', c.index, 'clusterOverrides', c.subIndex, 'value']), 'warning', 'rsp-overrides-clobbered',
+        `ReplicaSchedulingPreference ${rsp.object.meta.name} rewrites the /spec/replicas override of ${c.clusterName}${rsp.schedule ? ` (scheduled: ${rsp.schedule[c.clusterName] ?? 'removed'})` : ''}.`,
+        { related }));
+    }
+    if (getPath(main.object, ['spec', 'placement', 'clusters']) !== undefined && rsp.schedule) {
+      out.push(diag(locate(main, ['spec', 'placement', 'clusters'], { key: true }), 'info', 'rsp-overrides-clobbered',
+        `ReplicaSchedulingPreference ${rsp.object.meta.name} rewrites spec.placement.clusters to ${Object.keys(rsp.schedule).sort().join(', ') || 'no cluster'}.`,
+        { related }));
+    }
+  } else if (res.overrideObject) {
+    out.push(diag(locate(res.overrideObject, ['spec', 'overrides'], { key: true }), 'warning', 'rsp-overrides-clobbered',
+      `ReplicaSchedulingPreference ${rsp.object.meta.name} rewrites this whole override object with replica counts.`, { related }));
+  }
+}

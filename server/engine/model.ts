@@ -1,0 +1,174 @@
+/**
+ * What a YAML object is, in KubeFed terms, for both API eras.
+ */
+import type { JsonObject } from './json.ts';
+import { isObject, own } from './json.ts';
+import type { TypeConfig } from './typeconfigs.ts';
+
+export type Era = 'v1alpha1' | 'v1beta1';
+
+export const V1ALPHA1_CORE = 'core.federation.k8s.io';
+export const V1ALPHA1_SCHEDULING = 'scheduling.federation.k8s.io';
+export const V1BETA1_CORE = 'core.kubefed.io';
+export const V1BETA1_TYPES = 'types.kubefed.io';
+export const V1BETA1_SCHEDULING = 'scheduling.kubefed.io';
+
+export type ObjectRole =
+  | { role: 'federated'; era: 'v1beta1'; typeConfig: TypeConfig }
+  | { role: 'template'; era: 'v1alpha1'; typeConfig: TypeConfig }
+  | { role: 'placement'; era: 'v1alpha1'; typeConfig: TypeConfig }
+  | { role: 'override'; era: 'v1alpha1'; typeConfig: TypeConfig }
+  | { role: 'unknown-federated'; era: Era; expectedGroup: string; suggestion?: string }
+  | { role: 'ftc'; era: Era }
+  | { role: 'kubefedcluster' }
+  | { role: 'federatedcluster' }
+  | { role: 'kubefedconfig' }
+  | { role: 'rsp'; era: Era }
+  | { role: 'namespace' }
+  | { role: 'other' };
+
+export interface Meta {
+  apiVersion: string;
+  group: string;
+  version: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+export function metaOf(o: JsonObject): Meta {
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const slash = apiVersion.lastIndexOf('/');
+  const md = own(o, 'metadata');
+  const name = own(md, 'name');
+  const ns = own(md, 'namespace');
+  return {
+    apiVersion,
+    group: slash < 0 ? '' : apiVersion.slice(0, slash),
+    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
+    kind: typeof o.kind === 'string' ? o.kind : '',
+    name: typeof name === 'string' ? name : '',
+    namespace: typeof ns === 'string' ? ns : '',
+  };
+}
+
+/** Type configs indexed by the kinds that refer to them. */
+export class TypeIndex {
+  private readonly federated = new Map<string, TypeConfig>(); // `${group}|${kind}` (v1beta1)
+  private readonly v1alpha1Template = new Map<string, TypeConfig>();
+  private readonly v1alpha1Placement = new Map<string, TypeConfig>();
+  private readonly v1alpha1Override = new Map<string, TypeConfig>();
+  private readonly federatedGroups = new Set<string>([V1BETA1_TYPES]);
+  readonly all: TypeConfig[];
+
+  constructor(configs: TypeConfig[]) {
+    this.all = configs;
+    for (const tc of configs) {
+      if (tc.era === 'v1beta1') {
+        this.federated.set(`${tc.federatedGroup}|${tc.federatedKind}`, tc);
+        if (tc.federatedGroup) this.federatedGroups.add(tc.federatedGroup);
+      } else {
+        if (tc.templateKind) this.v1alpha1Template.set(tc.templateKind, tc);
+        if (tc.placementKind) this.v1alpha1Placement.set(tc.placementKind, tc);
+        if (tc.overrideKind) this.v1alpha1Override.set(tc.overrideKind, tc);
+      }
+    }
+  }
+
+  federatedKinds(): TypeConfig[] {
+    return this.all.filter((t) => t.era === 'v1beta1');
+  }
+
+  classify(o: JsonObject): ObjectRole {
+    const m = metaOf(o);
+    const k = m.kind;
+    switch (m.group) {
+      case V1BETA1_CORE:
+        if (k === 'FederatedTypeConfig') return { role: 'ftc', era: 'v1beta1' };
+        if (k === 'KubeFedCluster') return { role: 'kubefedcluster' };
+        if (k === 'KubeFedConfig') return { role: 'kubefedconfig' };
+        return { role: 'other' };
+      case V1BETA1_SCHEDULING:
+        if (k === 'ReplicaSchedulingPreference') return { role: 'rsp', era: 'v1beta1' };
+        return { role: 'other' };
+      case V1ALPHA1_SCHEDULING:
+        if (k === 'ReplicaSchedulingPreference') return { role: 'rsp', era: 'v1alpha1' };
+        return { role: 'other' };
+      case V1ALPHA1_CORE: {
+        if (k === 'FederatedTypeConfig') return { role: 'ftc', era: 'v1alpha1' };
+        if (k === 'FederatedCluster') return { role: 'federatedcluster' };
+        if (k === 'PropagatedVersion') return { role: 'other' };
+        const t = this.v1alpha1Template.get(k);
+        if (t) return { role: 'template', era: 'v1alpha1', typeConfig: t };
+        const p = this.v1alpha1Placement.get(k);
+        if (p) return { role: 'placement', era: 'v1alpha1', typeConfig: p };
+        const ov = this.v1alpha1Override.get(k);
+        if (ov) return { role: 'override', era: 'v1alpha1', typeConfig: ov };
+        if (k.startsWith('Federated')) {
+          const names = [...this.v1alpha1Template.keys(), ...this.v1alpha1Placement.keys(), ...this.v1alpha1Override.keys()];
+          return { role: 'unknown-federated', era: 'v1alpha1', expectedGroup: m.group, suggestion: nearest(k, names) };
+        }
+        return { role: 'other' };
+      }
+    }
+    if (m.group === '' && k === 'Namespace') return { role: 'namespace' };
+    const f = this.federated.get(`${m.group}|${k}`);
+    if (f) return { role: 'federated', era: 'v1beta1', typeConfig: f };
+    if (this.federatedGroups.has(m.group)) {
+      const names = this.federatedKinds()
+        .filter((t) => t.federatedGroup === m.group)
+        .map((t) => t.federatedKind ?? '');
+      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, suggestion: nearest(k, names) };
+    }
+    return { role: 'other' };
+  }
+
+  /** The type config whose federated kind (any group) is `kind`, used for suggestions. */
+  byFederatedKind(kind: string): TypeConfig | undefined {
+    return this.federatedKinds().find((t) => t.federatedKind === kind);
+  }
+
+  byTargetKind(era: Era, kind: string): TypeConfig | undefined {
+    return this.all.find((t) => t.era === era && t.targetKind === kind);
+  }
+}
+
+/** The closest name by edit distance, when it is close enough to be a likely misspelling. */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const w = word.toLowerCase();
+  for (const c of candidates) {
+    if (!c) continue;
+    const d = editDistance(w, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  if (best === undefined) return undefined;
+  return bestD <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+export function labelsOf(o: JsonObject): Record<string, string> {
+  const l = own(own(o, 'metadata'), 'labels');
+  const out: Record<string, string> = {};
+  if (isObject(l)) for (const [k, v] of Object.entries(l)) if (typeof v === 'string') out[k] = v;
+  return out;
+}

@@ -1,0 +1,276 @@
+/**
+ * Multi-document YAML parsing with exact source ranges.
+ *
+ * A file is cut into documents at `---` marker lines first, and each document is parsed on its
+ * own: an edit re-parses only the documents whose text changed (see `reparse`), and a broken
+ * document never hides the others. Alias expansion is bounded (no billion laughs).
+ */
+import { parseDocument, isMap, isSeq, isPair, isScalar, isAlias, type Document, type Node, type Pair } from 'yaml';
+import type { Json, JsonObject } from './json.ts';
+import { isObject } from './json.ts';
+import { LineIndex, type Range } from './text.ts';
+
+export type PathSegment = string | number;
+
+export interface YamlProblem {
+  message: string;
+  start: number;
+  end: number;
+}
+
+/** Largest number of alias nodes one document may expand. */
+export const MAX_ALIAS_COUNT = 100;
+
+export class ParsedDoc {
+  /** Absolute offsets of this document's text in the file (including its `---` line). */
+  constructor(
+    readonly index: number,
+    readonly start: number,
+    readonly end: number,
+    readonly text: string,
+    readonly yaml: Document.Parsed,
+    readonly value: Json | undefined,
+    readonly problems: YamlProblem[],
+  ) {}
+
+  /** The node at a path of keys/indexes, with the pair holding it when the last step is a key. */
+  find(path: readonly PathSegment[]): { node?: Node; pair?: Pair } | undefined {
+    let cur: unknown = this.yaml.contents;
+    let pair: Pair | undefined;
+    for (const seg of path) {
+      while (isAlias(cur)) cur = cur.resolve(this.yaml);
+      pair = undefined;
+      if (isMap(cur)) {
+        const p = cur.items.find((it) => keyString(it.key) === String(seg));
+        if (!p) return undefined;
+        pair = p;
+        cur = p.value;
+      } else if (isSeq(cur) && typeof seg === 'number') {
+        if (seg < 0 || seg >= cur.items.length) return undefined;
+        cur = cur.items[seg];
+      } else {
+        return undefined;
+      }
+    }
+    return { node: (cur ?? undefined) as Node | undefined, pair };
+  }
+
+  /** Absolute [start, end) of the value at `path`, falling back to its key for empty values. */
+  offsetsOf(path: readonly PathSegment[]): [number, number] | undefined {
+    const f = this.find(path);
+    if (!f) return undefined;
+    const r = f.node?.range ?? (f.pair?.key as Node | undefined)?.range;
+    if (!r) return path.length === 0 ? [this.start, this.end] : undefined;
+    return [this.start + r[0], this.start + r[1]];
+  }
+
+  /** Absolute [start, end) of the key of the pair at `path` (the value's range for sequence items). */
+  keyOffsetsOf(path: readonly PathSegment[]): [number, number] | undefined {
+    const f = this.find(path);
+    if (!f) return undefined;
+    const r = (f.pair?.key as Node | undefined)?.range ?? f.node?.range;
+    if (!r) return undefined;
+    return [this.start + r[0], this.start + r[1]];
+  }
+
+  /** Path of the innermost node containing an absolute offset, and whether the offset is on a key. */
+  pathAt(offset: number): { path: PathSegment[]; isKey: boolean; node?: Node } {
+    const rel = offset - this.start;
+    const path: PathSegment[] = [];
+    let cur: unknown = this.yaml.contents;
+    let isKey = false;
+    let last: Node | undefined = cur as Node | undefined;
+    for (;;) {
+      if (isMap(cur)) {
+        let next: unknown;
+        for (const it of cur.items) {
+          const k = it.key as Node | null;
+          const v = it.value as Node | null;
+          if (k?.range && rel >= k.range[0] && rel <= k.range[1]) {
+            path.push(keyString(k));
+            return { path, isKey: true, node: k };
+          }
+          if (v?.range && rel >= v.range[0] && rel <= v.range[1]) {
+            path.push(keyString(k));
+            next = v;
+            break;
+          }
+        }
+        if (next === undefined) return { path, isKey, node: last };
+        cur = next;
+        last = next as Node;
+      } else if (isSeq(cur)) {
+        const i = cur.items.findIndex((v) => {
+          const r = (v as Node | null)?.range;
+          return r && rel >= r[0] && rel <= r[1];
+        });
+        if (i < 0) return { path, isKey, node: last };
+        path.push(i);
+        cur = cur.items[i];
+        last = cur as Node;
+      } else {
+        return { path, isKey, node: last };
+      }
+    }
+  }
+}
+
+function keyString(k: unknown): string {
+  if (isScalar(k)) return String(k.value);
+  return String(k);
+}
+
+export interface DocSlice {
+  start: number;
+  end: number;
+}
+
+/**
+ * Cuts a file into document slices at lines that start with `---` (document start markers).
+ * Comments and blank lines before the first marker belong to the first document.
+ */
+export function sliceDocuments(text: string): DocSlice[] {
+  const marks: number[] = [];
+  const re = /^---(?=[ \t]|\r?$)/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) marks.push(m.index);
+  if (marks.length === 0) return [{ start: 0, end: text.length }];
+  if (marks[0] > 0 && isBlankOrComments(text.slice(0, marks[0]))) marks[0] = 0;
+  else if (marks[0] > 0) marks.unshift(0);
+  return marks.map((start, i) => ({ start, end: i + 1 < marks.length ? marks[i + 1] : text.length }));
+}
+
+function isBlankOrComments(s: string): boolean {
+  return s.split('\n').every((l) => /^\s*(#.*)?$/.test(l));
+}
+
+export function parseSlice(text: string, slice: DocSlice, index: number): ParsedDoc {
+  const src = text.slice(slice.start, slice.end);
+  const doc = parseDocument(src, { prettyErrors: false, uniqueKeys: true, strict: false, keepSourceTokens: false });
+  const problems: YamlProblem[] = [];
+  const lastChar = slice.start + Math.max(0, src.trimEnd().length - 1);
+  for (const e of doc.errors) {
+    const start = Math.min(slice.start + e.pos[0], lastChar);
+    const end = Math.max(start + 1, Math.min(slice.start + e.pos[1], lastChar + 1));
+    problems.push({ message: cleanMessage(e.message), start, end });
+  }
+  let value: Json | undefined;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Json;
+    } catch (e) {
+      const msg = (e as Error).message;
+      problems.push({
+        message: /alias/i.test(msg)
+          ? `alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} (resource exhaustion guard)`
+          : msg,
+        start: slice.start,
+        end: Math.min(slice.end, slice.start + firstLineLength(src)),
+      });
+      value = undefined;
+    }
+  }
+  return new ParsedDoc(index, slice.start, slice.end, src, doc, value === null ? undefined : value, problems);
+}
+
+function firstLineLength(s: string): number {
+  const i = s.indexOf('\n');
+  return i < 0 ? s.length : i;
+}
+
+function cleanMessage(m: string): string {
+  return m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** One object found in a document: the document's root, or an item of a `kind: List`. */
+export interface DocObject {
+  doc: ParsedDoc;
+  /** Path inside the document (`[]` for the root, `['items', i]` for list items). */
+  base: PathSegment[];
+  object: JsonObject;
+}
+
+export function objectsOf(doc: ParsedDoc): DocObject[] {
+  const v = doc.value;
+  if (!isObject(v)) return [];
+  if (typeof v.kind === 'string' && /List$/.test(v.kind) && Array.isArray(v.items) && !('spec' in v)) {
+    const out: DocObject[] = [];
+    v.items.forEach((it, i) => {
+      if (isObject(it)) out.push({ doc, base: ['items', i], object: it });
+    });
+    return out;
+  }
+  return [{ doc, base: [], object: v }];
+}
+
+export class ParsedFile {
+  readonly lines: LineIndex;
+  constructor(
+    readonly uri: string,
+    readonly text: string,
+    readonly docs: ParsedDoc[],
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  range(start: number, end: number): Range {
+    return this.lines.range(start, end);
+  }
+
+  docAt(offset: number): ParsedDoc | undefined {
+    let lo = 0;
+    let hi = this.docs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = this.docs[mid];
+      if (offset < d.start) hi = mid - 1;
+      else if (offset > d.end || (offset === d.end && mid < this.docs.length - 1)) lo = mid + 1;
+      else return d;
+    }
+    return undefined;
+  }
+}
+
+/** Parses a whole file. */
+export function parseFile(uri: string, text: string): ParsedFile {
+  return reparse(undefined, uri, text);
+}
+
+/**
+ * Parses `text`, reusing every document of `previous` whose text is unchanged (documents are
+ * matched by content, so an edit in one document re-parses that document only).
+ */
+export function reparse(previous: ParsedFile | undefined, uri: string, text: string): ParsedFile {
+  const slices = sliceDocuments(text);
+  const old = new Map<string, ParsedDoc[]>();
+  if (previous) {
+    for (const d of previous.docs) {
+      const list = old.get(d.text);
+      if (list) list.push(d);
+      else old.set(d.text, [d]);
+    }
+  }
+  const docs = slices.map((s, i) => {
+    const src = text.slice(s.start, s.end);
+    const reuse = old.get(src)?.shift();
+    if (reuse) {
+      if (reuse.start === s.start && reuse.index === i) return reuse;
+      return shifted(reuse, s, i);
+    }
+    return parseSlice(text, s, i);
+  });
+  return new ParsedFile(uri, text, docs);
+}
+
+function shifted(d: ParsedDoc, s: DocSlice, index: number): ParsedDoc {
+  const delta = s.start - d.start;
+  return new ParsedDoc(
+    index,
+    s.start,
+    s.end,
+    d.text,
+    d.yaml,
+    d.value,
+    d.problems.map((p) => ({ message: p.message, start: p.start + delta, end: p.end + delta })),
+  );
+}

@@ -1,0 +1,325 @@
+/**
+ * Federated resources assembled from workspace objects: a v1beta1 federated object, or a
+ * v1alpha1 template with its placement and override (linked by namespace/name, in any file),
+ * with the ReplicaSchedulingPreference that targets it.
+ */
+import type { JsonObject } from './json.ts';
+import { deepClone, getPath, isObject } from './json.ts';
+import type { Era } from './model.ts';
+import type { TypeConfig } from './typeconfigs.ts';
+import type { WsObject } from './objects.ts';
+import type { ClusterInfo } from './inventory.ts';
+import { asFederatedCluster, asKubeFedCluster } from './inventory.ts';
+import { placeV1alpha1, placeV1beta1 } from './placement.ts';
+import { renderV1alpha1, renderV1beta1 } from './render.ts';
+import { reconcileRsp } from './rsp.ts';
+import { plan as planReplicas } from './planner.ts';
+
+export interface ClusterReason {
+  selected: boolean;
+  why: string;
+  detail?: string;
+}
+
+export interface PlacementResult {
+  selected: string[];
+  reasons: Record<string, ClusterReason>;
+  error?: string;
+  namespaceNotFederated?: boolean;
+  /** v1beta1 namespaced types: what the resource's own placement selects before the namespace intersection. */
+  ownSelection?: string[];
+}
+
+export interface RspInfo {
+  object: WsObject;
+  totalReplicas: number;
+  /** Replicas per cluster, or null when the scheduler would do nothing. */
+  schedule: Record<string, number> | null;
+}
+
+export interface FederatedResource {
+  id: string;
+  era: Era;
+  /** Federated kind (v1beta1) or template kind (v1alpha1; `Namespace` for namespaces). */
+  kind: string;
+  targetKind: string;
+  namespace: string;
+  name: string;
+  typeConfig: TypeConfig;
+  /** v1beta1 object, or v1alpha1 template. */
+  main?: WsObject;
+  placementObject?: WsObject;
+  overrideObject?: WsObject;
+  /** The v1beta1 FederatedNamespace that gates this resource (null: none; undefined: not namespaced). */
+  federatedNamespace?: WsObject | null;
+  rsp?: RspInfo;
+  placement: PlacementResult;
+  /** The federated object as the controller sees it after the RSP rewrote placement/overrides (v1beta1). */
+  effective?: JsonObject;
+  /** v1alpha1 override object after RSP rewriting. */
+  effectiveOverride?: JsonObject | null;
+}
+
+export interface RenderedObject {
+  cluster: string;
+  ok: boolean;
+  object?: JsonObject;
+  /** RFC 6901 paths (v1beta1) or overridePath (v1alpha1) changed by overrides for this cluster. */
+  overriddenPaths: string[];
+  status?: string;
+  message?: string;
+  events?: string[];
+}
+
+export function resourceKey(era: Era, targetKind: string, namespace: string, name: string): string {
+  return `${era}:${targetKind}:${namespace}/${name}`;
+}
+
+export function targetTypeOf(tc: TypeConfig): JsonObject {
+  return {
+    group: tc.targetGroup ?? '',
+    version: tc.targetVersion,
+    kind: tc.targetKind,
+    pluralName: tc.targetPlural,
+    scope: tc.namespaced ? 'Namespaced' : 'Cluster',
+  };
+}
+
+export function isNamespaceType(tc: TypeConfig): boolean {
+  return tc.targetKind === 'Namespace' && !tc.targetGroup;
+}
+
+export interface AssembleInput {
+  objects: WsObject[];
+  clusters: ClusterInfo[];
+  limitedScope: boolean;
+}
+
+export interface AssembleOutput {
+  resources: FederatedResource[];
+  orphanPlacements: WsObject[];
+  orphanOverrides: WsObject[];
+  rspWithoutTarget: WsObject[];
+  federatedNamespaces: Map<string, WsObject>;
+}
+
+export function assemble({ objects, clusters, limitedScope }: AssembleInput): AssembleOutput {
+  const resources: FederatedResource[] = [];
+  const federatedNamespaces = new Map<string, WsObject>();
+  for (const o of objects) {
+    if (o.role.role === 'federated' && isNamespaceType(o.role.typeConfig) && o.meta.name === o.meta.namespace) {
+      if (!federatedNamespaces.has(o.meta.name)) federatedNamespaces.set(o.meta.name, o);
+    }
+  }
+
+  // v1alpha1 parts by target kind + namespace/name.
+  const templates = new Map<string, WsObject>();
+  const placements = new Map<string, WsObject>();
+  const overrides = new Map<string, WsObject>();
+  const namespaces = new Map<string, WsObject>();
+  for (const o of objects) {
+    const r = o.role;
+    if (r.role === 'federated') {
+      const tc = r.typeConfig;
+      const res: FederatedResource = {
+        id: resourceKey('v1beta1', tc.targetKind, o.meta.namespace, o.meta.name),
+        era: 'v1beta1',
+        kind: o.meta.kind,
+        targetKind: tc.targetKind,
+        namespace: o.meta.namespace,
+        name: o.meta.name,
+        typeConfig: tc,
+        main: o,
+        placement: { selected: [], reasons: {} },
+      };
+      if (tc.namespaced && !isNamespaceType(tc)) res.federatedNamespace = federatedNamespaces.get(o.meta.namespace) ?? null;
+      resources.push(res);
+    } else if (r.role === 'template' || r.role === 'placement' || r.role === 'override') {
+      const ns = isNamespaceType(r.typeConfig) && r.role === 'placement' ? o.meta.name : o.meta.namespace;
+      const key = `${r.typeConfig.targetKind}|${ns}|${o.meta.name}`;
+      const m = r.role === 'template' ? templates : r.role === 'placement' ? placements : overrides;
+      if (!m.has(key)) m.set(key, o);
+    } else if (r.role === 'namespace') {
+      namespaces.set(o.meta.name, o);
+    }
+  }
+  const orphanPlacements: WsObject[] = [];
+  const orphanOverrides: WsObject[] = [];
+  const linked = new Set<string>();
+  for (const [key, t] of templates) {
+    const tc = (t.role as { typeConfig: TypeConfig }).typeConfig;
+    linked.add(key);
+    resources.push({
+      id: resourceKey('v1alpha1', tc.targetKind, t.meta.namespace, t.meta.name),
+      era: 'v1alpha1',
+      kind: t.meta.kind,
+      targetKind: tc.targetKind,
+      namespace: t.meta.namespace,
+      name: t.meta.name,
+      typeConfig: tc,
+      main: t,
+      placementObject: placements.get(key),
+      overrideObject: overrides.get(key),
+      placement: { selected: [], reasons: {} },
+    });
+  }
+  // v1alpha1 namespaces: the Namespace itself is the template when a FederatedNamespacePlacement names it.
+  for (const [key, p] of placements) {
+    if (linked.has(key)) continue;
+    const tc = (p.role as { typeConfig: TypeConfig }).typeConfig;
+    if (isNamespaceType(tc)) {
+      const nsObj = namespaces.get(p.meta.name);
+      if (nsObj) {
+        linked.add(key);
+        resources.push({
+          id: resourceKey('v1alpha1', 'Namespace', p.meta.name, p.meta.name),
+          era: 'v1alpha1',
+          kind: 'Namespace',
+          targetKind: 'Namespace',
+          namespace: p.meta.name,
+          name: p.meta.name,
+          typeConfig: tc,
+          main: nsObj,
+          placementObject: p,
+          placement: { selected: [], reasons: {} },
+        });
+        continue;
+      }
+    }
+    orphanPlacements.push(p);
+  }
+  for (const [key, ov] of overrides) if (!linked.has(key)) orphanOverrides.push(ov);
+
+  // Placement.
+  const kfClusters = clusters.map(asKubeFedCluster);
+  const fedClusters = clusters.map(asFederatedCluster);
+  for (const res of resources) computePlacement(res, kfClusters, fedClusters, limitedScope);
+
+  // Replica scheduling preferences.
+  const rspWithoutTarget: WsObject[] = [];
+  const byTarget = new Map<string, FederatedResource>();
+  for (const res of resources) byTarget.set(`${res.era}|${res.kind}|${res.namespace}|${res.name}`, res);
+  const ready = clusters.filter((c) => c.ready !== false).map((c) => c.name);
+  for (const o of objects) {
+    if (o.role.role !== 'rsp') continue;
+    const targetKind = getPath(o.object, ['spec', 'targetKind']);
+    const res = byTarget.get(`${o.role.era}|${String(targetKind)}|${o.meta.namespace}|${o.meta.name}`);
+    if (!res) {
+      rspWithoutTarget.push(o);
+      continue;
+    }
+    applyRsp(res, o, ready, kfClusters, fedClusters, limitedScope);
+  }
+  return { resources, orphanPlacements, orphanOverrides, rspWithoutTarget, federatedNamespaces };
+}
+
+function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedClusters: JsonObject[], limitedScope: boolean): void {
+  if (res.era === 'v1beta1') {
+    const fo = res.effective ?? res.main!.object;
+    const fns = res.federatedNamespace === undefined ? undefined : res.federatedNamespace === null ? null : res.federatedNamespace.object;
+    const r = placeV1beta1({ federatedObject: fo, clusters: kfClusters, federatedNamespace: fns, limitedScope });
+    res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason>, error: r.error, namespaceNotFederated: r.namespaceNotFederated };
+    if (fns !== undefined) {
+      const own = placeV1beta1({ federatedObject: fo, clusters: kfClusters, limitedScope });
+      res.placement.ownSelection = own.selected;
+    }
+  } else {
+    const p = res.placementObject?.object ?? null;
+    const r = placeV1alpha1({ targetKind: res.targetKind, placement: p, clusters: fedClusters });
+    res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
+  }
+}
+
+function applyRsp(
+  res: FederatedResource,
+  rsp: WsObject,
+  ready: string[],
+  kfClusters: JsonObject[],
+  fedClusters: JsonObject[],
+  limitedScope: boolean,
+): void {
+  const total = getPath(rsp.object, ['spec', 'totalReplicas']);
+  const info: RspInfo = { object: rsp, totalReplicas: typeof total === 'number' ? total : 0, schedule: null };
+  res.rsp = info;
+  if (res.era === 'v1beta1') {
+    let selectorClusters: string[] | undefined;
+    if (getPath(rsp.object, ['spec', 'intersectWithClusterSelector']) === true) {
+      const fns = res.federatedNamespace === undefined ? undefined : res.federatedNamespace === null ? null : res.federatedNamespace.object;
+      selectorClusters = placeV1beta1({ federatedObject: res.main!.object, clusters: kfClusters, federatedNamespace: fns, limitedScope, selectorOnly: true }).selected;
+    }
+    const out = reconcileRsp({
+      rsp: rsp.object,
+      federatedObject: deepClone(res.main!.object),
+      readyClusters: ready,
+      currentReplicas: {},
+      estimatedCapacity: {},
+      selectorClusters,
+    });
+    info.schedule = out.schedule;
+    if (out.schedule) {
+      res.effective = out.federatedObject;
+      computePlacement(res, kfClusters, fedClusters, limitedScope);
+    }
+  } else {
+    // v1alpha1: the scheduler writes the FederatedXPlacement and the whole FederatedXOverride.
+    if (ready.length === 0) return;
+    const spec = getPath(rsp.object, ['spec']);
+    const prefs = isObject(spec) && isObject(spec.clusters) && Object.keys(spec.clusters).length ? spec.clusters : { '*': { weight: 1 } };
+    const { plan, overflow } = planReplicas({
+      preferences: prefs as JsonObject,
+      totalReplicas: info.totalReplicas,
+      rebalance: isObject(spec) && spec.rebalance === true,
+      availableClusters: ready,
+      currentReplicas: {},
+      estimatedCapacity: {},
+      key: `${rsp.meta.namespace}/${rsp.meta.name}`,
+    });
+    const schedule: Record<string, number> = {};
+    for (const [c, n] of Object.entries(plan)) schedule[c] = n + (overflow[c] ?? 0);
+    info.schedule = schedule;
+    const names = Object.keys(schedule).sort();
+    res.effectiveOverride = {
+      spec: { overrides: names.map((c) => ({ clusterName: c, replicas: schedule[c] })) },
+    };
+    const r = placeV1alpha1({ targetKind: res.targetKind, placement: { spec: { clusterNames: names } }, clusters: fedClusters });
+    res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
+  }
+}
+
+/** The object one cluster receives (create path), with the paths that overrides changed. */
+export function renderFor(res: FederatedResource, cluster: string): RenderedObject {
+  const tc = res.typeConfig;
+  if (res.era === 'v1beta1') {
+    const fo = res.effective ?? res.main!.object;
+    const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: fo, clusterName: cluster });
+    const paths: string[] = [];
+    const ovs = getPath(fo, ['spec', 'overrides']);
+    if (Array.isArray(ovs)) {
+      for (const e of ovs) {
+        if (!isObject(e) || e.clusterName !== cluster || !Array.isArray(e.clusterOverrides)) continue;
+        for (const co of e.clusterOverrides) if (isObject(co) && typeof co.path === 'string') paths.push(co.path);
+      }
+    }
+    return r.ok
+      ? { cluster, ok: true, object: r.object, overriddenPaths: paths, events: r.events }
+      : { cluster, ok: false, overriddenPaths: paths, status: r.status, message: r.message, events: r.events };
+  }
+  const override = res.effectiveOverride !== undefined ? res.effectiveOverride : res.overrideObject?.object ?? null;
+  const r = renderV1alpha1({
+    targetType: targetTypeOf(tc),
+    template: res.main!.object,
+    override,
+    overridePath: tc.overridePath ?? null,
+    clusterName: cluster,
+  });
+  const paths: string[] = [];
+  const ovs = getPath(override, ['spec', 'overrides']);
+  const field = tc.overridePath?.[tc.overridePath.length - 1];
+  if (Array.isArray(ovs) && field) {
+    const first = ovs.find((e) => isObject(e) && e.clusterName === cluster);
+    if (isObject(first) && Object.prototype.hasOwnProperty.call(first, field)) paths.push('/' + tc.overridePath!.join('/'));
+  }
+  return r.ok
+    ? { cluster, ok: true, object: r.object, overriddenPaths: paths }
+    : { cluster, ok: false, overriddenPaths: paths, status: r.status, message: r.message };
+}

@@ -1,0 +1,189 @@
+/**
+ * A workspace of YAML files: incremental parsing, the federation model, the cluster inventory,
+ * federated resources with their placement and per-cluster objects, and diagnostics.
+ * Every face (CLI, language server, extension, webview) asks this class; none recomputes.
+ */
+import type { JsonObject } from './json.ts';
+import { getPath } from './json.ts';
+import { ParsedFile, reparse } from './parse.ts';
+import { TypeIndex } from './model.ts';
+import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
+import { collectObjects, locate, type WsObject } from './objects.ts';
+import { clusterFromObject, mergeClusters, type ClusterInfo } from './inventory.ts';
+import { assemble, renderFor, type AssembleOutput, type FederatedResource, type RenderedObject } from './resources.ts';
+import { runChecks } from './checks.ts';
+import { compareDiagnostics, diag, type EngineDiagnostic } from './diagnostics.ts';
+
+export interface Analysis {
+  objects: WsObject[];
+  types: TypeIndex;
+  clusters: ClusterInfo[];
+  assembled: AssembleOutput;
+  resources: FederatedResource[];
+  diagnostics: Map<string, EngineDiagnostic[]>;
+}
+
+export interface WorkspaceOptions {
+  /** Namespace-scoped control plane (KubeFedConfig scope Namespaced); found in the workspace when unset. */
+  limitedScope?: boolean;
+}
+
+export class Workspace {
+  private readonly files = new Map<string, ParsedFile>();
+  private readonly clusterSources = new Map<string, ClusterInfo[]>();
+  private cache: Analysis | undefined;
+  private renderCache = new Map<string, RenderedObject>();
+
+  constructor(private options: WorkspaceOptions = {}) {}
+
+  /** Adds or replaces a file; only the documents whose text changed are parsed again. */
+  setFile(uri: string, text: string): ParsedFile {
+    const prev = this.files.get(uri);
+    if (prev && prev.text === text) return prev;
+    const f = reparse(prev, uri, text);
+    this.files.set(uri, f);
+    this.invalidate();
+    return f;
+  }
+
+  deleteFile(uri: string): void {
+    if (this.files.delete(uri)) this.invalidate();
+  }
+
+  getFile(uri: string): ParsedFile | undefined {
+    return this.files.get(uri);
+  }
+
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** Clusters from outside the workspace files (kubeconfig contexts, clusters file, settings). */
+  setClusterSource(source: string, clusters: ClusterInfo[]): void {
+    this.clusterSources.set(source, clusters);
+    this.invalidate();
+  }
+
+  setOptions(options: WorkspaceOptions): void {
+    this.options = options;
+    this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.cache = undefined;
+    this.renderCache = new Map();
+  }
+
+  analysis(): Analysis {
+    return (this.cache ??= this.analyze());
+  }
+
+  clusters(): ClusterInfo[] {
+    return this.analysis().clusters;
+  }
+
+  resources(): FederatedResource[] {
+    return this.analysis().resources;
+  }
+
+  resourcesIn(uri: string): FederatedResource[] {
+    return this.resources().filter(
+      (r) => r.main?.uri === uri || r.placementObject?.uri === uri || r.overrideObject?.uri === uri || r.rsp?.object.uri === uri,
+    );
+  }
+
+  /** The federated resource that the object at `offset` belongs to (its main object or a v1alpha1 part or RSP). */
+  resourceAt(uri: string, offset: number): FederatedResource | undefined {
+    const f = this.files.get(uri);
+    const doc = f?.docAt(offset);
+    if (!doc) return undefined;
+    const inDoc = (o?: WsObject) => !!o && o.uri === uri && o.doc === doc && contains(o, offset);
+    return this.resources().find((r) => inDoc(r.main) || inDoc(r.placementObject) || inDoc(r.overrideObject) || inDoc(r.rsp?.object));
+  }
+
+  /** Every object in a file, in order. */
+  objectsIn(uri: string): WsObject[] {
+    return this.analysis().objects.filter((o) => o.uri === uri);
+  }
+
+  diagnostics(uri: string): EngineDiagnostic[] {
+    return this.analysis().diagnostics.get(uri) ?? [];
+  }
+
+  allDiagnostics(): EngineDiagnostic[] {
+    return [...this.analysis().diagnostics.values()].flat();
+  }
+
+  /** The object `cluster` receives from `res` (create path). */
+  render(res: FederatedResource, cluster: string): RenderedObject {
+    const key = `${res.id}\u0000${cluster}`;
+    let r = this.renderCache.get(key);
+    if (!r) {
+      r = renderFor(res, cluster);
+      this.renderCache.set(key, r);
+    }
+    return r;
+  }
+
+  /** The objects of every selected cluster. */
+  renderAll(res: FederatedResource): RenderedObject[] {
+    return res.placement.selected.map((c) => this.render(res, c));
+  }
+
+  private analyze(): Analysis {
+    // Type configs: built-ins of both eras, then FederatedTypeConfigs found in the workspace.
+    const configs: TypeConfig[] = [...builtinTypeConfigs('v1beta1'), ...builtinTypeConfigs('v1alpha1')];
+    const pre = new TypeIndex(configs);
+    const firstPass = collectObjects(this.files.values(), (o) => pre.classify(o));
+    const extra: TypeConfig[] = [];
+    for (const o of firstPass) {
+      if (o.role.role !== 'ftc') continue;
+      const tc = typeConfigFromFtc(o.object);
+      if (tc) extra.push(tc);
+    }
+    const types = extra.length ? new TypeIndex(mergeTypeConfigs(configs, extra)) : pre;
+    const objects = extra.length ? collectObjects(this.files.values(), (o) => types.classify(o)) : firstPass;
+
+    // Clusters: workspace objects first (they carry labels and locations), then outside sources.
+    const own: ClusterInfo[] = [];
+    for (const o of objects) {
+      if (o.role.role !== 'kubefedcluster' && o.role.role !== 'federatedcluster') continue;
+      const c = clusterFromObject(o.object, 'workspace', locate(o, ['metadata', 'name']));
+      if (c) own.push(c);
+    }
+    const clusters = mergeClusters(own, ...this.clusterSources.values());
+
+    const limitedScope = this.options.limitedScope ?? objects.some((o) => o.role.role === 'kubefedconfig' && getPath(o.object, ['spec', 'scope']) === 'Namespaced');
+    const assembled = assemble({ objects, clusters, limitedScope });
+
+    const diagnostics = new Map<string, EngineDiagnostic[]>();
+    const add = (d: EngineDiagnostic) => {
+      const l = diagnostics.get(d.uri);
+      if (l) l.push(d);
+      else diagnostics.set(d.uri, [d]);
+    };
+    for (const f of this.files.values()) {
+      for (const doc of f.docs) {
+        for (const p of doc.problems) add(diag({ uri: f.uri, range: f.range(p.start, p.end) }, 'error', 'yaml-syntax', p.message));
+      }
+    }
+    for (const d of runChecks({ objects, assembled, clusters, types })) add(d);
+    for (const l of diagnostics.values()) l.sort(compareDiagnostics);
+
+    return { objects, types, clusters, assembled, resources: assembled.resources, diagnostics };
+  }
+}
+
+function contains(o: WsObject, offset: number): boolean {
+  const r = o.doc.offsetsOf(o.base);
+  return !r || (offset >= r[0] && offset <= r[1]) || o.base.length === 0;
+}
+
+/** Workspace FTCs replace built-ins of the same era and target (kind and group). */
+function mergeTypeConfigs(builtin: TypeConfig[], workspace: TypeConfig[]): TypeConfig[] {
+  const key = (t: TypeConfig) => `${t.era}|${t.targetGroup ?? ''}|${t.targetKind}`;
+  const replaced = new Set(workspace.map(key));
+  return [...builtin.filter((t) => !replaced.has(key(t))), ...workspace];
+}
+
+export type { JsonObject };
