@@ -291,6 +291,9 @@ export interface ClobberedOverride {
   /** Index of the entry in spec.overrides and of the override in its clusterOverrides. */
   overrideIndex: number;
   clusterOverrideIndex: number;
+  /** Same as overrideIndex / clusterOverrideIndex (short names). */
+  index: number;
+  subIndex: number;
   value: Json | undefined;
   /** Replicas the RSP writes instead; null when the RSP removes the override. */
   scheduled: number | null;
@@ -313,11 +316,14 @@ export function rspClobberedOverrides(federatedObject: unknown, schedule?: Reado
       const value = own(co, 'value');
       const scheduled = schedule ? (hasOwn(schedule, clusterName) ? schedule[clusterName]! : null) : null;
       if (schedule && typeof value === 'number' && scheduled !== null && Math.trunc(value) === scheduled) return;
-      out.push({ clusterName, overrideIndex, clusterOverrideIndex, value, scheduled });
+      out.push({ clusterName, overrideIndex, clusterOverrideIndex, index: overrideIndex, subIndex: clusterOverrideIndex, value, scheduled });
     });
   });
   return out;
 }
+
+/** Alias of rspClobberedOverrides (diagnostic `rsp-overrides-clobbered`). */
+export const clobberedReplicaOverrides = rspClobberedOverrides;
 
 // ---------------------------------------------------------------------------------------------
 // v1alpha1 write-back (FederatedXPlacement / FederatedXOverride objects)
@@ -413,16 +419,19 @@ export interface ReconcileRspInput {
   override?: JsonObject | null;
 }
 
-export interface ReconcileRspResult {
-  /** Cluster -> replicas; null when the controller does nothing. */
-  schedule: Replicas | null;
-  /** The federated object after reconciliation (unchanged for v1alpha1). */
-  federatedObject: JsonObject | null;
+interface ReconcileRspCommon {
   /** v1alpha1 only: placement/override objects after reconciliation (null when not reached). */
   placement?: JsonObject | null;
   override?: JsonObject | null;
+  /** Set when the controller fails while writing (the object is then unchanged). */
   error?: string;
 }
+
+/** schedule: cluster -> replicas, null when the controller does nothing. federatedObject: the
+ * object after reconciliation (v1alpha1: the unchanged template). */
+export type ReconcileRspResult =
+  | (ReconcileRspCommon & { schedule: Replicas; federatedObject: JsonObject })
+  | (ReconcileRspCommon & { schedule: null; federatedObject: JsonObject | null });
 
 /** Selector-only placement when the selected clusters are not supplied: decidable cases only. */
 function selectorOnlyClusters(federatedObject: JsonObject, ready: readonly string[]): string[] {
