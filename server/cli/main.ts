@@ -1,132 +1,15 @@
-/**
- * kfed — KubeFed federated resources in the terminal and in CI.
- * Exit codes: 0 success; 1 findings (validate: an error diagnostic; render: an object cannot be
- * computed; schedule: an RSP without target); 2 usage or input error (unknown flag, unreadable file).
- */
-import { parseArgs, flag, flags, UsageError, type FlagSpec } from './args.ts';
-import { buildContext } from './context.ts';
-import { InputError } from './files.ts';
-import { validate } from './validate.ts';
-import { render } from './render.ts';
-import { schedule } from './schedule.ts';
-import { federate, convert } from './federate.ts';
+/** Entry point of the `kfed` command (bundled to dist/cli.js). */
+import { run, type CliResult } from './run.ts';
 
-const VERSION = '0.1.0';
-
-const COMMON: Record<string, FlagSpec> = {
-  clusters: { value: true },
-  kubeconfig: { value: true },
-  help: { short: 'h' },
-};
-
-const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
-  validate: {
-    summary: 'check federated resources and report diagnostics',
-    usage: 'kfed validate <files|dirs…> [--clusters FILE] [--kubeconfig FILE] [-o text|json|sarif]',
-    flags: { ...COMMON, output: { value: true, short: 'o', choices: ['text', 'json', 'sarif'] } },
-  },
-  render: {
-    summary: 'print the object each member cluster receives',
-    usage: 'kfed render <files|dirs…> [--cluster NAME]… [--clusters FILE] [--kubeconfig FILE] [-o yaml|json] [--out-dir DIR]',
-    flags: { ...COMMON, cluster: { value: true, repeat: true }, output: { value: true, short: 'o', choices: ['yaml', 'json'] }, 'out-dir': { value: true } },
-  },
-  schedule: {
-    summary: 'show the replicas each ReplicaSchedulingPreference gives each cluster',
-    usage: 'kfed schedule <files…> [--clusters FILE] [--kubeconfig FILE] [-o text|json]',
-    flags: { ...COMMON, output: { value: true, short: 'o', choices: ['text', 'json'] } },
-  },
-  federate: {
-    summary: 'turn plain Kubernetes objects into v1beta1 federated objects',
-    usage: 'kfed federate <files…> [-o yaml|json]',
-    flags: { help: { short: 'h' }, output: { value: true, short: 'o', choices: ['yaml', 'json'] } },
-  },
-  convert: {
-    summary: 'convert v1alpha1 template/placement/override triples to v1beta1 objects',
-    usage: 'kfed convert <files|dirs…> [-o yaml|json]',
-    flags: { help: { short: 'h' }, output: { value: true, short: 'o', choices: ['yaml', 'json'] } },
-  },
-};
-
-function help(): string {
-  const lines = [
-    `kfed ${VERSION} — KubeFed (Kubernetes Federation v2) federated resources, both API eras`,
-    '',
-    'Usage:',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
-    '',
-    'Commands:',
-    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`),
-    '',
-    'Clusters come from KubeFedCluster/FederatedCluster objects in the inputs, --clusters FILE',
-    '(a YAML file of KubeFedCluster objects) and --kubeconfig FILE (one cluster per context).',
-    'Input files are never written.',
-    '',
-    'Exit codes: 0 ok, 1 findings (errors), 2 usage or input error.',
-  ];
-  return lines.join('\n') + '\n';
+let r: CliResult | undefined;
+try {
+  r = run(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`kfed: internal error: ${(e as Error).stack ?? e}\n`);
+  process.exitCode = 3;
 }
-
-export interface CliResult {
-  stdout: string;
-  stderr: string;
-  exit: number;
-}
-
-export function run(argv: string[]): CliResult {
-  const [cmd, ...rest] = argv;
-  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') return { stdout: help(), stderr: '', exit: cmd ? 0 : 2 };
-  if (cmd === '--version' || cmd === 'version') return { stdout: `kfed ${VERSION}\n`, stderr: '', exit: 0 };
-  const spec = COMMANDS[cmd];
-  if (!spec) return { stdout: '', stderr: `kfed: unknown command "${cmd}"\n\n${help()}`, exit: 2 };
-  try {
-    const p = parseArgs(rest, spec.flags);
-    if (p.flags.has('help')) return { stdout: `Usage: ${spec.usage}\n`, stderr: '', exit: 0 };
-    const ctx = buildContext(p);
-    const warn = ctx.warnings.map((w) => `warning: ${w}\n`).join('');
-    const format = flag(p, 'output');
-    switch (cmd) {
-      case 'validate': {
-        const r = validate(ctx, format ?? 'text');
-        return { stdout: r.out, stderr: warn, exit: r.exit };
-      }
-      case 'render': {
-        const r = render(ctx, { clusters: flags(p, 'cluster'), format: format ?? 'yaml', outDir: flag(p, 'out-dir') });
-        return { stdout: r.out, stderr: warn + r.err, exit: r.exit };
-      }
-      case 'schedule': {
-        const r = schedule(ctx, format ?? 'text');
-        return { stdout: r.out, stderr: warn, exit: r.exit };
-      }
-      case 'federate': {
-        const r = federate(ctx, format ?? 'yaml');
-        return { stdout: r.out, stderr: warn + r.err, exit: r.exit };
-      }
-      case 'convert': {
-        const r = convert(ctx, format ?? 'yaml');
-        return { stdout: r.out, stderr: warn + r.err, exit: r.exit };
-      }
-    }
-    return { stdout: '', stderr: `kfed: unknown command "${cmd}"\n`, exit: 2 };
-  } catch (e) {
-    if (e instanceof UsageError) return { stdout: '', stderr: `kfed ${cmd}: ${e.message}\nUsage: ${spec.usage}\n`, exit: 2 };
-    if (e instanceof InputError) return { stdout: '', stderr: `kfed ${cmd}: ${e.message}\n`, exit: 2 };
-    throw e;
-  }
-}
-
-function main(): void {
-  let r: CliResult;
-  try {
-    r = run(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`kfed: internal error: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 3;
-    return;
-  }
+if (r) {
   if (r.stdout) process.stdout.write(r.stdout);
   if (r.stderr) process.stderr.write(r.stderr);
   process.exitCode = r.exit;
 }
-
-const isEntry = typeof process !== 'undefined' && process.argv[1] && /(?:cli\.js|cli[\\/]main\.ts)$/.test(process.argv[1]);
-if (isEntry) main();
