@@ -13,7 +13,6 @@ import { asFederatedCluster, asKubeFedCluster } from './inventory.ts';
 import { placeV1alpha1, placeV1beta1 } from './placement.ts';
 import { renderV1alpha1, renderV1beta1 } from './render.ts';
 import { reconcileRsp } from './rsp.ts';
-import { plan as planReplicas } from './planner.ts';
 
 export interface ClusterReason {
   selected: boolean;
@@ -262,27 +261,20 @@ function applyRsp(
     }
   } else {
     // v1alpha1: the scheduler writes the FederatedXPlacement and the whole FederatedXOverride.
-    if (ready.length === 0) return;
-    const spec = getPath(rsp.object, ['spec']);
-    const prefs = isObject(spec) && isObject(spec.clusters) && Object.keys(spec.clusters).length ? spec.clusters : { '*': { weight: 1 } };
-    const { plan, overflow } = planReplicas({
-      preferences: prefs as JsonObject,
-      totalReplicas: info.totalReplicas,
-      rebalance: isObject(spec) && spec.rebalance === true,
-      availableClusters: ready,
-      currentReplicas: {},
-      estimatedCapacity: {},
-      key: `${rsp.meta.namespace}/${rsp.meta.name}`,
+    const out = reconcileRsp({
+      rsp: rsp.object,
+      federatedObject: res.main!.object,
+      readyClusters: ready,
+      era: 'v1alpha1',
+      placement: res.placementObject?.object ?? null,
+      override: res.overrideObject?.object ?? null,
     });
-    const schedule: Record<string, number> = {};
-    for (const [c, n] of Object.entries(plan)) schedule[c] = n + (overflow[c] ?? 0);
-    info.schedule = schedule;
-    const names = Object.keys(schedule).sort();
-    res.effectiveOverride = {
-      spec: { overrides: names.map((c) => ({ clusterName: c, replicas: schedule[c] })) },
-    };
-    const r = placeV1alpha1({ targetKind: res.targetKind, placement: { spec: { clusterNames: names } }, clusters: fedClusters });
-    res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
+    info.schedule = out.schedule;
+    if (out.schedule && out.placement) {
+      res.effectiveOverride = out.override ?? null;
+      const r = placeV1alpha1({ targetKind: res.targetKind, placement: out.placement, clusters: fedClusters });
+      res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
+    }
   }
 }
 
