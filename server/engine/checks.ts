@@ -11,7 +11,9 @@ import type { ClusterInfo } from './inventory.ts';
 import type { FederatedResource, AssembleOutput } from './resources.ts';
 import { targetTypeOf } from './resources.ts';
 import { diag, type EngineDiagnostic, type RelatedInfo } from './diagnostics.ts';
-import { checkOverridePath, validateOverrides } from './overrides.ts';
+import { checkOverridePath } from './overrides.ts';
+import { applyPatch } from './jsonpatch.ts';
+import { nearestPointer } from './paths.ts';
 import { renderV1beta1 } from './render.ts';
 import { clobberedReplicaOverrides } from './rsp.ts';
 import { validateKubeFedCluster } from './validation/kubefedcluster.ts';
@@ -223,13 +225,24 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
       }
       seenPath.set(path, j);
       if (!cur) return;
-      const chk = checkOverridePath(cur, typeof op === 'string' && op ? op : 'replace', path, own(co, 'value'));
+      const effOp = typeof op === 'string' && op ? op : 'replace';
+      const chk = checkOverridePath(cur, effOp, path);
       if (chk.ok) {
-        cur = chk.object ?? cur;
+        const next = applyPatch(cur, [{ op: effOp, path, value: own(co, 'value') ?? null }]);
+        cur = next.ok && isObject(next.doc) ? next.doc : undefined;
         return;
       }
-      const code = chk.kind === 'forbidden' || chk.kind === 'prototype' ? 'override-forbidden-path' : chk.kind === 'invalid' ? 'override-path-invalid' : 'override-path-not-found';
-      out.push(diag(locate(main, [...at, 'path']), 'error', code, chk.message, { data: { path, suggestion: chk.suggestion } }));
+      const code =
+        chk.problem === 'forbidden' || chk.problem === 'prototype'
+          ? 'override-forbidden-path'
+          : chk.problem === 'malformed' || chk.problem === 'invalid-op' || chk.problem === 'negative-index' || chk.problem === 'bad-index'
+            ? 'override-path-invalid'
+            : 'override-path-not-found';
+      const suggestion = code === 'override-forbidden-path' ? undefined : nearestPointer(cur, path.startsWith('/') ? path : '/' + path);
+      const fails = code === 'override-path-not-found' ? ' (KubeFed would fail this resource with ApplyOverridesFailed)' : '';
+      out.push(diag(locate(main, [...at, 'path']), 'error', code,
+        `Override path ${path}: ${chk.message}${fails}.${suggestion && suggestion !== path ? ` Did you mean ${suggestion}?` : ''}`,
+        { data: { path, suggestion } }));
       cur = undefined;
     });
   });

@@ -8,7 +8,7 @@ import type { FederatedResource } from './resources.ts';
 import type { WsObject } from './objects.ts';
 import { locate } from './objects.ts';
 import type { Location } from './text.ts';
-import { escapePointerSegment } from './pointer.ts';
+import { escapeToken } from './pointer.ts';
 
 export interface ConversionWarning {
   message: string;
@@ -103,7 +103,7 @@ export function convertResource(res: FederatedResource): Conversion {
           return;
         }
         if (!Object.prototype.hasOwnProperty.call(e, field)) return;
-        const pointer = '/' + path.map(escapePointerSegment).join('/');
+        const pointer = '/' + path.map(escapeToken).join('/');
         if (path.length > 1 && getPath(template, path.slice(0, -1)) === undefined) {
           warnings.push({ message: `The template has no ${path.slice(0, -1).join('.')}: a v1beta1 override of ${pointer} would fail (v1alpha1 created the missing parents).`, location: locate(ov, ['spec', 'overrides', i, field], { key: true }) });
         }
