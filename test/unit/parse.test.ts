@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseFile, reparse, sliceDocuments, MAX_ALIAS_COUNT } from '../../server/engine/parse.ts';
+
+test('documents are cut at --- lines and keep exact ranges', () => {
+  const text = '# head\n---\na: 1\nb: [1, 2]\n---\nc: x\n';
+  const f = parseFile('f.yaml', text);
+  assert.equal(f.docs.length, 2);
+  assert.deepEqual(f.docs[0].value, { a: 1, b: [1, 2] });
+  assert.deepEqual(f.docs[1].value, { c: 'x' });
+  const [s, e] = f.docs[0].offsetsOf(['b', 1])!;
+  assert.equal(text.slice(s, e), '2');
+  assert.deepEqual(f.range(s, e), { start: { line: 3, character: 7 }, end: { line: 3, character: 8 } });
+  const [ks, ke] = f.docs[1].keyOffsetsOf(['c'])!;
+  assert.equal(text.slice(ks, ke), 'c');
+});
+
+test('one broken document does not hide the others', () => {
+  const text = 'a: 1\n---\nbad: [\n---\nc: 3\n';
+  const f = parseFile('f.yaml', text);
+  assert.equal(f.docs.length, 3);
+  assert.deepEqual(f.docs[0].value, { a: 1 });
+  assert.equal(f.docs[1].value, undefined);
+  assert.ok(f.docs[1].problems.length > 0);
+  const p = f.docs[1].problems[0];
+  assert.ok(p.start >= f.docs[1].start && p.end <= f.docs[1].end, 'problem lies inside its document');
+  assert.deepEqual(f.docs[2].value, { c: 3 });
+});
+
+test('alias expansion is bounded (billion laughs)', () => {
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  let prev = 'a';
+  for (let i = 0; i < 9; i++) {
+    const n = `l${i}`;
+    lines.push(`${n}: &${n} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`);
+    prev = n;
+  }
+  const t0 = Date.now();
+  const f = parseFile('bomb.yaml', lines.join('\n') + '\n');
+  assert.ok(Date.now() - t0 < 5000);
+  assert.equal(f.docs[0].value, undefined);
+  assert.match(f.docs[0].problems.map((p) => p.message).join('\n'), new RegExp(`${MAX_ALIAS_COUNT}`));
+});
+
+test('reparse reuses unchanged documents and re-parses only the edited one', () => {
+  const docs = Array.from({ length: 50 }, (_, i) => `---\nkind: ConfigMap\nmetadata: {name: c${i}}\n`);
+  const f1 = parseFile('f.yaml', docs.join(''));
+  docs[20] = `---\nkind: ConfigMap\nmetadata: {name: changed}\n`;
+  const f2 = reparse(f1, 'f.yaml', docs.join(''));
+  let reused = 0;
+  for (let i = 0; i < 50; i++) if (f2.docs[i].yaml === f1.docs[i].yaml) reused++;
+  assert.equal(reused, 49);
+  assert.deepEqual(f2.docs[20].value, { kind: 'ConfigMap', metadata: { name: 'changed' } });
+  // Ranges after the edit still point at the right text.
+  const [s, e] = f2.docs[49].offsetsOf(['metadata', 'name'])!;
+  assert.equal(f2.text.slice(s, e), 'c49');
+});
+
+test('kind: List items are objects of their own', async () => {
+  const { objectsOf } = await import('../../server/engine/parse.ts');
+  const f = parseFile('l.yaml', 'apiVersion: v1\nkind: List\nitems:\n- kind: A\n- kind: B\n');
+  const objs = objectsOf(f.docs[0]);
+  assert.deepEqual(objs.map((o) => [o.object.kind, o.base]), [['A', ['items', 0]], ['B', ['items', 1]]]);
+});
+
+test('slices cover the text exactly, in order, for any input', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('---\n', 'a: 1\n', '# c\n', '\n', '--- x\n', 'b:\n  - 2\n', '...\n', 'k: "---"\n')), (parts) => {
+      const text = parts.join('');
+      const s = sliceDocuments(text);
+      assert.equal(s[0].start, 0);
+      assert.equal(s[s.length - 1].end, text.length);
+      for (let i = 1; i < s.length; i++) assert.equal(s[i].start, s[i - 1].end);
+      parseFile('p.yaml', text); // never throws
+    }),
+  );
+});
