@@ -22,8 +22,8 @@ import {
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { binaryPaths } from '../clusters/launcher';
-import { freshNamespace, uniqueName, useFederation } from '../clusters/fixtures';
+import { binaryPaths } from '../clusters/launcher.ts';
+import { freshNamespace, uniqueName, useFederation } from '../clusters/fixtures.ts';
 
 const fx = useFederation();
 const CLUSTERS = ['cluster1', 'cluster2', 'cluster3'];

@@ -65,7 +65,7 @@ function goBuild({ name, moduleDir, pkg, out, ldflags }) {
   return new Promise((resolve, reject) => {
     const tmp = `${out}.tmp-${process.pid}`;
     const args = ['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-v', '-ldflags', ldflags, '-o', tmp, pkg];
-    const env = { ...process.env, CGO_ENABLED: '0' };
+    const env = { ...process.env, CGO_ENABLED: '0', GOWORK: 'off' };
     const started = Date.now();
     log(`${name}: go ${args.join(' ')}`);
     const child = spawn('go', args, { cwd: moduleDir, env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,7 +1,7 @@
 /**
  * node:test helpers around the local federation (./launcher.ts).
  *
- *   import { useFederation, freshNamespace } from '../clusters/fixtures';
+ *   import { useFederation, freshNamespace } from '../clusters/fixtures.ts';
  *   const fx = useFederation();                 // one federation per test file: before() / after()
  *   test('x', async () => {
  *     const ns = await freshNamespace(fx.fed, 'x');   // created in every cluster
@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
 import { KubeConfig, KubernetesObjectApi, type ApiType } from '@kubernetes/client-node';
-import { binaryPaths, startFederation, type Federation, type FederationOptions } from './launcher';
+import { binaryPaths, startFederation, type Federation, type FederationOptions } from './launcher.ts';
 
 export interface FederationFixture {
   /** The running federation; throws when used before `before()` ran or after it failed. */

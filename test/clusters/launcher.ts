@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { federatedTypeConfig, federatedTypes, kubeFedConfig, kubefedCrds } from './crds';
+import { federatedTypeConfig, federatedTypes, kubeFedConfig, kubefedCrds } from './crds.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildScript = join(here, 'build.mjs');
@@ -263,7 +263,7 @@ async function killAndWait(pgids: number[], graceMs: number): Promise<void> {
  */
 function startWatchdog(r: Running): void {
   const script =
-    'read _ignored; for p in $(cat "$1/pids" 2>/dev/null); do kill -KILL -- "-$p" 2>/dev/null; done; rm -rf "$1"';
+    'read _ignored; for p in $(cat "$1/pids" 2>/dev/null); do kill -9 "-$p" 2>/dev/null; done; rm -rf "$1"';
   const child = spawn('/bin/sh', ['-c', script, 'kfed-watchdog', r.tmp], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
@@ -400,6 +400,7 @@ async function waitFor(what: string, deadline: number, check: () => Promise<bool
     try {
       if (await check()) return;
     } catch (err) {
+      if (err instanceof Fatal) throw new Error(`${what} failed: ${err.message}\n${onFail()}`);
       last = (err as Error).message;
     }
     await sleep(100);
@@ -407,7 +408,13 @@ async function waitFor(what: string, deadline: number, check: () => Promise<bool
   throw new Error(`${what} was not ready in time${last ? ` (${last})` : ''}\n${onFail()}`);
 }
 
-function spawnServer(r: Running, bin: string, args: string[], logFile: string): ChildProcess {
+interface Server {
+  child: ChildProcess;
+  /** Set when the process exited (e.g. its port was taken): readiness checks then fail at once. */
+  exited?: string;
+}
+
+function spawnServer(r: Running, bin: string, args: string[], logFile: string): Server {
   const fd = openSync(logFile, 'a');
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
@@ -415,8 +422,18 @@ function spawnServer(r: Running, bin: string, args: string[], logFile: string): 
   r.pgids.push(child.pid);
   appendFileSync(join(r.tmp, 'pids'), `${child.pid}\n`);
   child.unref();
-  return child;
+  const server: Server = { child };
+  child.on('exit', (code, signal) => (server.exited = signal ? `killed by ${signal}` : `exited with ${code}`));
+  child.on('error', (err) => (server.exited = err.message));
+  return server;
 }
+
+/** Throws (ending waitFor) when the process being waited for has died. */
+function alive(server: Server, what: string): void {
+  if (server.exited) throw new Fatal(`${what} ${server.exited}`);
+}
+
+class Fatal extends Error {}
 
 function clusterNames(opt: FederationOptions['clusters']): string[] {
   if (Array.isArray(opt)) {
@@ -470,7 +487,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     // --- etcd -----------------------------------------------------------------------------
     const [clientPort, peerPort] = [await freePort(), await freePort()];
     const etcdLog = join(tmp, 'etcd.log');
-    spawnServer(
+    const etcd = spawnServer(
       r,
       bins.etcd,
       [
@@ -491,6 +508,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       'etcd',
       Date.now() + readyTimeout,
       async () => {
+        alive(etcd, 'etcd');
         const res = await httpGet(clientPort, '/health');
         return res.status === 200 && /"health":\s*"true"/.test(res.body);
       },
@@ -500,6 +518,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
 
     // --- apiservers -------------------------------------------------------------------------
     const clusters: ClusterInfo[] = [];
+    const servers = new Map<string, Server>();
     for (const [i, name] of names.entries()) {
       const port = await freePort();
       clusters.push({
@@ -511,7 +530,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         labels: { ...(labels[name] ?? {}) },
       });
       const logFile = join(tmp, `${name}.log`);
-      spawnServer(
+      const server = spawnServer(
         r,
         bins.kubeApiserver,
         [
@@ -537,6 +556,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         ],
         logFile,
       );
+      servers.set(name, server);
     }
     const deadline = Date.now() + readyTimeout;
     await Promise.all(
@@ -544,7 +564,10 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         await waitFor(
           `kube-apiserver ${c.name}`,
           deadline,
-          async () => (await httpsCall(creds, c.port, 'GET', '/readyz')).status === 200,
+          async () => {
+            alive(servers.get(c.name)!, `kube-apiserver ${c.name}`);
+            return (await httpsCall(creds, c.port, 'GET', '/readyz')).status === 200;
+          },
           () => tail(join(tmp, `${c.name}.log`)),
         );
         log(`${c.name} ready at ${c.server} (${Date.now() - started} ms)`);

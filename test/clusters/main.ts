@@ -9,7 +9,7 @@
  * Options: --clusters N | --clusters a,b,c, --host NAME, --kubeconfig PATH, --no-build.
  */
 import { parseArgs } from 'node:util';
-import { startFederation } from './launcher';
+import { startFederation } from './launcher.ts';
 
 const { values } = parseArgs({
   options: {
