@@ -224,11 +224,12 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
           { related: [{ location: locate(main, ['spec', 'overrides', i, 'clusterOverrides', dup, 'path']), message: 'first override of this path' }] }));
       }
       seenPath.set(path, j);
-      if (!cur) return;
       const effOp = typeof op === 'string' && op ? op : 'replace';
-      const chk = checkOverridePath(cur, effOp, path);
+      // After a failed operation the document is unknown: only check what needs no document.
+      const chk = checkOverridePath(cur ?? {}, effOp, path);
+      if (!cur && (chk.ok || chk.problem === 'missing-parent' || chk.problem === 'not-found' || chk.problem === 'bad-index')) return;
       if (chk.ok) {
-        const next = applyPatch(cur, [{ op: effOp, path, value: own(co, 'value') ?? null }]);
+        const next = applyPatch(cur!, [{ op: effOp, path, value: own(co, 'value') ?? null }]);
         cur = next.ok && isObject(next.doc) ? next.doc : undefined;
         return;
       }

@@ -1,0 +1,281 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Workspace } from '../../server/engine/workspace.ts';
+import type { EngineDiagnostic } from '../../server/engine/diagnostics.ts';
+
+const CLUSTERS = ['cluster1', 'cluster2', 'cluster3']
+  .map(
+    (n, i) => `apiVersion: core.kubefed.io/v1beta1
+kind: KubeFedCluster
+metadata:
+  name: ${n}
+  namespace: kube-federation-system
+  labels: {region: ${['us', 'eu', 'us'][i]}, tier: ${i < 2 ? 'gold' : 'silver'}}
+spec:
+  apiEndpoint: https://127.0.0.1:${6443 + i}
+  secretRef: {name: ${n}}
+`,
+  )
+  .join('---\n');
+
+const FNS = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata: {name: demo, namespace: demo}
+spec:
+  placement:
+    clusterSelector: {}
+`;
+
+function ws(files: Record<string, string>): Workspace {
+  const w = new Workspace();
+  w.setFile('clusters.yaml', CLUSTERS);
+  for (const [k, v] of Object.entries(files)) w.setFile(k, v);
+  return w;
+}
+
+function codes(d: EngineDiagnostic[]): string[] {
+  return d.map((x) => x.code).sort();
+}
+
+/** The text a diagnostic's range covers. */
+function textOf(w: Workspace, d: EngineDiagnostic): string {
+  const f = w.getFile(d.uri)!;
+  return f.text.slice(f.lines.offset(d.range.start), f.lines.offset(d.range.end));
+}
+
+const DEPLOY = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: web, namespace: demo}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      replicas: 3
+      template:
+        spec:
+          containers:
+          - name: nginx
+            image: nginx
+  placement:
+    clusters:
+    - name: cluster2
+    - name: cluster1
+  overrides:
+  - clusterName: cluster2
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 5
+    - path: /spec/template/spec/containers/0/image
+      value: nginx:alpine
+    - path: /metadata/annotations
+      op: add
+      value: {foo: bar}
+    - path: /metadata/annotations/foo
+      op: remove
+`;
+
+test('v1beta1: placement, per-cluster objects with overrides and the managed label', () => {
+  const w = ws({ 'ns.yaml': FNS, 'web.yaml': DEPLOY });
+  assert.deepEqual(w.diagnostics('web.yaml'), []);
+  const [res] = w.resourcesIn('web.yaml');
+  assert.deepEqual(res.placement.selected, ['cluster1', 'cluster2']);
+  const c2 = w.render(res, 'cluster2');
+  assert.ok(c2.ok);
+  assert.equal((c2.object as any).spec.replicas, 5);
+  assert.equal((c2.object as any).spec.template.spec.containers[0].image, 'nginx:alpine');
+  assert.deepEqual((c2.object as any).metadata.annotations, {});
+  assert.equal((c2.object as any).metadata.labels['kubefed.io/managed'], 'true');
+  assert.equal((c2.object as any).apiVersion, 'apps/v1');
+  assert.equal((c2.object as any).kind, 'Deployment');
+  assert.deepEqual(c2.overriddenPaths, ['/spec/replicas', '/spec/template/spec/containers/0/image', '/metadata/annotations', '/metadata/annotations/foo']);
+  const c1 = w.render(res, 'cluster1');
+  assert.equal((c1.object as any).spec.replicas, 3);
+  assert.equal((c1.object as any).metadata.namespace, 'demo');
+});
+
+test('v1alpha1: template, placement and override linked across files', () => {
+  const w = ws({
+    't.yaml': `apiVersion: core.federation.k8s.io/v1alpha1
+kind: FederatedDeployment
+metadata: {name: web, namespace: demo}
+spec:
+  template:
+    metadata: {annotations: {a: b}}
+    spec: {replicas: 3}
+`,
+    'p.yaml': `apiVersion: core.federation.k8s.io/v1alpha1
+kind: FederatedDeploymentPlacement
+metadata: {name: web, namespace: demo}
+spec:
+  clusterNames: [cluster2, cluster1]
+`,
+    'o.yaml': `apiVersion: core.federation.k8s.io/v1alpha1
+kind: FederatedDeploymentOverride
+metadata: {name: web, namespace: demo}
+spec:
+  overrides:
+  - {clusterName: cluster2, replicas: 5}
+  - {clusterName: cluster2, replicas: 7}
+`,
+  });
+  const [res] = w.resources();
+  assert.equal(res.era, 'v1alpha1');
+  assert.equal(res.placementObject?.uri, 'p.yaml');
+  assert.equal(res.overrideObject?.uri, 'o.yaml');
+  assert.deepEqual(res.placement.selected, ['cluster1', 'cluster2']);
+  const c2 = w.render(res, 'cluster2');
+  assert.equal((c2.object as any).spec.replicas, 5, 'the first matching entry wins');
+  assert.deepEqual((c2.object as any).metadata.annotations, { a: 'b' }, 'v1alpha1 keeps template annotations');
+  assert.equal((c2.object as any).apiVersion, 'apps/v1');
+  const dup = w.diagnostics('o.yaml').find((d) => d.code === 'duplicate-cluster-override');
+  assert.ok(dup);
+  assert.equal(textOf(w, dup), 'cluster2');
+  assert.equal(dup.range.start.line, 6);
+  assert.equal(dup.related?.[0].location.range.start.line, 5);
+});
+
+test('diagnostics: codes, ranges and related locations', () => {
+  const bad = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: bad, namespace: demo}
+spec:
+  template:
+    spec:
+      replicas: 1
+      template: {spec: {containers: [{name: c, image: x}]}}
+  placement:
+    clusters:
+    - name: cluster1
+    - name: clustr9
+  overrides:
+  - clusterName: cluster1
+    clusterOverrides:
+    - path: /spec/template/spec/containers/3/image
+      value: y
+    - path: /metadata/name
+      value: other
+  - clusterName: cluster1
+    clusterOverrides:
+    - path: /__proto__/polluted
+      value: 1
+  - clusterName: cluster3
+    clusterOverrides:
+    - path: spec/replicas
+      value: 2
+`;
+  const w = ws({ 'ns.yaml': FNS, 'bad.yaml': bad });
+  const d = w.diagnostics('bad.yaml');
+  assert.deepEqual(codes(d), [
+    'duplicate-cluster-override',
+    'override-for-unplaced-cluster',
+    'override-forbidden-path',
+    'override-forbidden-path',
+    'override-path-invalid',
+    'override-path-not-found',
+    'unknown-cluster',
+  ]);
+  const unknown = d.find((x) => x.code === 'unknown-cluster')!;
+  assert.equal(textOf(w, unknown), 'clustr9');
+  assert.match(unknown.message, /Did you mean cluster[0-9]\?/);
+  const nf = d.find((x) => x.code === 'override-path-not-found')!;
+  assert.equal(textOf(w, nf), '/spec/template/spec/containers/3/image');
+  assert.equal(nf.severity, 'error');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  const dup = d.find((x) => x.code === 'duplicate-cluster-override')!;
+  assert.equal(dup.related?.[0].location.range.start.line, 13);
+});
+
+test('unknown federated kind gets a suggestion; a KubeFedCluster is validated like admission', () => {
+  const w = ws({
+    'k.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeploymnet
+metadata: {name: x, namespace: demo}
+spec: {}
+---
+apiVersion: core.kubefed.io/v1beta1
+kind: KubeFedCluster
+metadata: {name: broken, namespace: kube-federation-system}
+spec:
+  apiEndpoint: "ftp://example.com"
+  secretRef: {name: s}
+`,
+  });
+  const d = w.diagnostics('k.yaml');
+  const k = d.find((x) => x.code === 'unknown-federated-kind')!;
+  assert.equal(textOf(w, k), 'FederatedDeploymnet');
+  assert.match(k.message, /FederatedDeployment\?/);
+  const c = d.find((x) => x.code === 'invalid-kubefedcluster')!;
+  assert.equal(textOf(w, c), '"ftp://example.com"');
+});
+
+test('namespaced resources need a FederatedNamespace, and its placement gates them', () => {
+  const w1 = ws({ 'web.yaml': DEPLOY });
+  const d1 = w1.diagnostics('web.yaml').find((x) => x.code === 'namespace-not-federated');
+  assert.ok(d1);
+  assert.deepEqual(w1.resourcesIn('web.yaml')[0].placement.selected, []);
+  const narrow = FNS.replace('clusterSelector: {}', 'clusters: [{name: cluster1}]');
+  const w2 = ws({ 'ns.yaml': narrow, 'web.yaml': DEPLOY });
+  const d2 = w2.diagnostics('web.yaml').find((x) => x.code === 'namespace-not-placed')!;
+  assert.match(d2.message, /cluster2/);
+  assert.equal(d2.related?.[0].location.uri, 'ns.yaml');
+  assert.deepEqual(w2.resourcesIn('web.yaml')[0].placement.selected, ['cluster1']);
+});
+
+test('an RSP rewrites placement and replicas; its target must exist', () => {
+  const rsp = `apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata: {name: web, namespace: demo}
+spec:
+  targetKind: FederatedDeployment
+  totalReplicas: 10
+  rebalance: true
+  clusters:
+    cluster1: {weight: 2}
+    cluster2: {weight: 3}
+---
+apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata: {name: nothing, namespace: demo}
+spec: {targetKind: FederatedDeployment, totalReplicas: 1}
+`;
+  const w = ws({ 'ns.yaml': FNS, 'web.yaml': DEPLOY, 'rsp.yaml': rsp });
+  const res = w.resourcesIn('web.yaml')[0];
+  // Every ready cluster is scheduled, cluster3 with 0 replicas (it is still placed).
+  assert.deepEqual(res.rsp?.schedule, { cluster1: 4, cluster2: 6, cluster3: 0 });
+  assert.deepEqual(res.placement.selected, ['cluster1', 'cluster2', 'cluster3']);
+  assert.equal((w.render(res, 'cluster1').object as any).spec.replicas, 4);
+  assert.equal((w.render(res, 'cluster2').object as any).spec.replicas, 6);
+  assert.ok(w.diagnostics('web.yaml').some((d) => d.code === 'rsp-overrides-clobbered'));
+  const missing = w.diagnostics('rsp.yaml').filter((d) => d.code === 'rsp-target-missing');
+  assert.equal(missing.length, 1);
+  assert.equal(missing[0].range.start.line, 14);
+  assert.equal(textOf(w, missing[0]), "FederatedDeployment");
+});
+
+test('orphan v1alpha1 parts and broken YAML are reported where they are', () => {
+  const w = ws({
+    'o.yaml': `apiVersion: core.federation.k8s.io/v1alpha1
+kind: FederatedConfigMapPlacement
+metadata: {name: lonely, namespace: demo}
+spec: {clusterNames: [cluster1]}
+---
+a: [1
+---
+apiVersion: core.federation.k8s.io/v1alpha1
+kind: FederatedSecretOverride
+metadata: {name: lonely, namespace: demo}
+spec: {overrides: []}
+`,
+  });
+  assert.deepEqual(codes(w.diagnostics('o.yaml')), ['orphan-override', 'orphan-placement', 'yaml-syntax']);
+  const syn = w.diagnostics('o.yaml').find((d) => d.code === 'yaml-syntax')!;
+  assert.ok(syn.range.start.line >= 5 && syn.range.start.line <= 6);
+});
+
+test('an edit re-parses one document and updates diagnostics', () => {
+  const w = ws({ 'ns.yaml': FNS, 'web.yaml': DEPLOY });
+  assert.equal(w.diagnostics('web.yaml').length, 0);
+  w.setFile('web.yaml', DEPLOY.replace('name: cluster1\n  overrides', 'name: cluster7\n  overrides'));
+  assert.deepEqual(codes(w.diagnostics('web.yaml')), ['unknown-cluster']);
+});
