@@ -195,7 +195,7 @@ export function placeV1beta1(input: V1beta1PlacementInput): V1beta1Placement {
   const selected = [...resource.selected].filter((n) => ns.selected.has(n));
   const reasons: Reasons = {};
   for (const [name, r] of Object.entries(resource.reasons)) {
-    const nr = ns.reasons[name];
+    const nr = Object.prototype.hasOwnProperty.call(ns.reasons, name) ? ns.reasons[name] : undefined;
     if (r.selected && !ns.selected.has(name)) {
       setReason(reasons, name, {
         selected: false,
