@@ -19,6 +19,7 @@ import { clobberedReplicaOverrides } from './rsp.ts';
 import { validateKubeFedCluster } from './validation/kubefedcluster.ts';
 import { validateFederatedTypeConfig } from './validation/ftc.ts';
 import { validateKubeFedConfig } from './validation/kubefedconfig.ts';
+import { kubeFedConfigDefaults } from './kubefedconfig-defaults.ts';
 import type { TypeIndex } from './model.ts';
 import { nearest } from './model.ts';
 
@@ -37,7 +38,12 @@ export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
   for (const o of ctx.objects) {
     const r = o.role;
     if (r.role === 'unknown-federated') {
-      const hint = r.suggestion ? ` Did you mean ${r.suggestion}?` : '';
+      const target = o.meta.kind.replace(/^Federated/, '');
+      const hint = r.suggestion
+        ? ` Did you mean ${r.suggestion}?`
+        : r.era === 'v1beta1' && target
+          ? ` Enable it (\`kubefedctl enable ${target.toLowerCase()}\`) and add the FederatedTypeConfig to the workspace.`
+          : '';
       out.push(
         diag(locate(o, ['kind']), 'error', 'unknown-federated-kind',
           `${o.meta.kind} is not a federated kind of ${r.expectedGroup}: no FederatedTypeConfig enables it.${hint}`,
@@ -48,7 +54,8 @@ export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
     } else if (r.role === 'ftc' && r.era === 'v1beta1') {
       out.push(...admission(o, validateFederatedTypeConfig(o.object), 'invalid-federatedtypeconfig'));
     } else if (r.role === 'kubefedconfig') {
-      out.push(...admission(o, validateKubeFedConfig(o.object), 'invalid-kubefedconfig'));
+      // The mutating webhook defaults a KubeFedConfig before it is validated.
+      out.push(...admission(o, validateKubeFedConfig(kubeFedConfigDefaults(o.object)), 'invalid-kubefedconfig'));
     }
   }
 
@@ -128,7 +135,8 @@ function checkResource(res: FederatedResource, known: Set<string>, clusterNames:
         `Namespace "${res.namespace}" has no FederatedNamespace in the workspace: KubeFed places ${res.kind} ${res.name} in no cluster (NamespaceNotFederated). Create a FederatedNamespace ${res.namespace}.`,
         { data: { namespace: res.namespace } }));
     } else if (res.federatedNamespace && res.placement.ownSelection) {
-      const missing = res.placement.ownSelection.filter((c) => !pl.selected.includes(c));
+      // Clusters an RSP schedules 0 replicas on lose nothing by being excluded.
+      const missing = res.placement.ownSelection.filter((c) => !pl.selected.includes(c) && res.rsp?.schedule?.[c] !== 0);
       if (missing.length) {
         out.push(diag(locate(main, ['spec', 'placement']), 'warning', 'namespace-not-placed',
           `Not placed on ${missing.join(', ')}: FederatedNamespace ${res.namespace} does not select ${missing.length > 1 ? 'them' : 'it'}.`,
@@ -160,7 +168,7 @@ function checkResource(res: FederatedResource, known: Set<string>, clusterNames:
       out.push(diag(locate(main, ['kind']), haveClusters ? 'warning' : 'info', 'placement-empty',
         `${describe(main)} has no ${res.typeConfig.placementKind ?? 'placement'} ${main.meta.namespace}/${main.meta.name}: it is propagated nowhere.`));
     }
-    checkV1alpha1Override(res, unknownCluster, out);
+    checkV1alpha1Override(res, known, unknownCluster, out);
   }
   if (res.rsp) checkRsp(res, unknownCluster, out);
 }
@@ -270,7 +278,7 @@ function checkTemplateMetadata(res: FederatedResource, out: EngineDiagnostic[]):
   }
 }
 
-function checkV1alpha1Override(res: FederatedResource, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
+function checkV1alpha1Override(res: FederatedResource, known: Set<string>, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
   const ov = res.overrideObject;
   if (!ov) return;
   const list = getPath(ov.object, ['spec', 'overrides']);
@@ -289,7 +297,7 @@ function checkV1alpha1Override(res: FederatedResource, unknownCluster: UnknownCl
       return;
     }
     seen.set(cn, i);
-    if (!res.placement.selected.includes(cn) && !res.placement.reasons[cn]?.selected) {
+    if ((known.size === 0 || known.has(cn)) && !res.placement.selected.includes(cn) && !res.placement.reasons[cn]?.selected) {
       out.push(diag(locate(ov, ['spec', 'overrides', i, 'clusterName']), 'warning', 'override-for-unplaced-cluster',
         `The override for ${cn} has no effect: ${res.name} is not placed on ${cn}.`, { data: { cluster: cn, index: i } }));
     }
