@@ -53,3 +53,11 @@ export function getPath(o: unknown, path: readonly string[]): Json | undefined {
   }
   return cur as Json;
 }
+
+/** The conventional key order of a Kubernetes object: apiVersion, kind, metadata, then the rest. */
+export function kubernetesKeyOrder(o: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of ['apiVersion', 'kind', 'metadata']) if (Object.prototype.hasOwnProperty.call(o, k)) out[k] = o[k];
+  for (const k of Object.keys(o)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = o[k];
+  return out;
+}

@@ -4,7 +4,7 @@
  * with the ReplicaSchedulingPreference that targets it.
  */
 import type { JsonObject } from './json.ts';
-import { deepClone, getPath, isObject } from './json.ts';
+import { deepClone, getPath, isObject, kubernetesKeyOrder } from './json.ts';
 import type { Era } from './model.ts';
 import type { TypeConfig } from './typeconfigs.ts';
 import type { WsObject } from './objects.ts';
@@ -293,7 +293,7 @@ export function renderFor(res: FederatedResource, cluster: string): RenderedObje
       }
     }
     return r.ok
-      ? { cluster, ok: true, object: r.object, overriddenPaths: paths, events: r.events }
+      ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: paths, events: r.events }
       : { cluster, ok: false, overriddenPaths: paths, status: r.status, message: r.message, events: r.events };
   }
   const override = res.effectiveOverride !== undefined ? res.effectiveOverride : res.overrideObject?.object ?? null;
@@ -312,6 +312,6 @@ export function renderFor(res: FederatedResource, cluster: string): RenderedObje
     if (isObject(first) && Object.prototype.hasOwnProperty.call(first, field)) paths.push('/' + tc.overridePath!.join('/'));
   }
   return r.ok
-    ? { cluster, ok: true, object: r.object, overriddenPaths: paths }
+    ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: paths }
     : { cluster, ok: false, overriddenPaths: paths, status: r.status, message: r.message };
 }
