@@ -142,3 +142,58 @@ test('planner property: without limits every replica is placed', () => {
     { numRuns: 300 },
   );
 });
+
+// Upstream planner_test.go data (key ""), all of it: [preferences, total, clusters, existing, capacity, rebalance, plan, overflow].
+type Row = [Record<string, ClusterPreferences>, number, string[], Record<string, number>, Record<string, number>, boolean, Record<string, number>, Record<string, number>];
+const star1 = { '*': { weight: 1 } };
+const UPSTREAM: Row[] = [
+  [star1, 50, ['A', 'B', 'C'], {}, {}, false, { A: 16, B: 17, C: 17 }, {}],
+  [star1, 50, ['A', 'B'], {}, {}, false, { A: 25, B: 25 }, {}],
+  [star1, 1, ['A', 'B'], {}, {}, false, { A: 0, B: 1 }, {}],
+  [star1, 1, ['A', 'B', 'C', 'D'], {}, {}, false, { A: 0, B: 0, C: 0, D: 1 }, {}],
+  [star1, 1, ['A'], {}, {}, false, { A: 1 }, {}],
+  [star1, 1, [], {}, {}, false, {}, {}],
+  [star1, 50, ['A', 'B', 'C'], { C: 30 }, {}, false, { A: 10, B: 10, C: 30 }, {}],
+  [star1, 50, ['A', 'B'], { A: 30 }, {}, false, { A: 30, B: 20 }, {}],
+  [star1, 15, ['A', 'B'], { A: 0, B: 8 }, {}, false, { A: 7, B: 8 }, {}],
+  [star1, 15, ['A', 'B'], { A: 1, B: 8 }, {}, false, { A: 7, B: 8 }, {}],
+  [star1, 15, ['A', 'B'], { A: 4, B: 8 }, {}, false, { A: 7, B: 8 }, {}],
+  [star1, 15, ['A', 'B'], { A: 5, B: 8 }, {}, false, { A: 7, B: 8 }, {}],
+  [star1, 15, ['A', 'B'], { A: 6, B: 8 }, {}, false, { A: 7, B: 8 }, {}],
+  [star1, 15, ['A', 'B'], { A: 7, B: 8 }, {}, false, { A: 7, B: 8 }, {}],
+  [star1, 500000, ['A', 'B'], { A: 300000 }, {}, false, { A: 300000, B: 200000 }, {}],
+  [star1, 50, ['A', 'B'], { A: 10 }, {}, false, { A: 25, B: 25 }, {}],
+  [star1, 50, ['A', 'B'], { A: 10, B: 70 }, {}, false, { A: 0, B: 50 }, {}],
+  [star1, 1, ['A', 'B'], { A: 30 }, {}, false, { A: 1, B: 0 }, {}],
+  [star1, 50, ['A', 'B'], { A: 10, B: 20 }, {}, false, { A: 25, B: 25 }, {}],
+  [star1, 50, ['A', 'B', 'C'], {}, { C: 10 }, true, { A: 20, B: 20, C: 10 }, { C: 7 }],
+  [{ A: { weight: 10000 }, B: { weight: 1 } }, 50, ['B', 'C'], {}, { B: 10 }, true, { B: 10, C: 0 }, { B: 40 }],
+  [{ A: { weight: 1 }, B: { weight: 2 } }, 60, ['A', 'B', 'C'], {}, { B: 10 }, true, { A: 50, B: 10, C: 0 }, { B: 30 }],
+  [{ A: { weight: 10000, maxReplicas: 10 }, B: { weight: 1 }, C: { weight: 1, maxReplicas: 21 }, D: { weight: 1, maxReplicas: 10 } }, 71, ['A', 'B', 'C', 'D'], {}, { C: 10 }, true, { A: 10, B: 41, C: 10, D: 10 }, { C: 11 }],
+  [{ A: { weight: 1 }, B: { weight: 1 } }, 60, ['A', 'B', 'C'], {}, { A: 10, B: 10 }, false, { A: 10, B: 10, C: 0 }, { A: 20, B: 20 }],
+  [{ A: { weight: 1 }, B: { weight: 5 } }, 60, ['A', 'B', 'C'], {}, { B: 10 }, false, { A: 50, B: 10, C: 0 }, {}],
+  [{ '*': { minReplicas: 20, weight: 0 } }, 50, ['A', 'B', 'C'], {}, { B: 10 }, false, { A: 20, B: 10, C: 20 }, {}],
+  [{ '*': { minReplicas: 20, weight: 1 } }, 60, ['A', 'B'], {}, { B: 10 }, true, { A: 50, B: 10 }, { B: 15 }],
+  [{ '*': { minReplicas: 2, weight: 0 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 2, B: 2, C: 2 }, {}],
+  [{ '*': { minReplicas: 20, weight: 0 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 10, B: 20, C: 20 }, {}],
+  [{ '*': { minReplicas: 20, weight: 0 }, A: { minReplicas: 100, weight: 1 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 50, B: 0, C: 0 }, {}],
+  [{ '*': { minReplicas: 10, weight: 1, maxReplicas: 12 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 12, B: 12, C: 12 }, {}],
+  [{ '*': { weight: 1, maxReplicas: 2 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 2, B: 2, C: 2 }, {}],
+  [{ '*': { weight: 0, maxReplicas: 2 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 0, B: 0, C: 0 }, {}],
+  [{ A: { weight: 1 }, B: { weight: 2 } }, 60, ['A', 'B', 'C'], {}, {}, false, { A: 20, B: 40, C: 0 }, {}],
+  [{ A: { weight: 10000 }, B: { weight: 1 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 50, B: 0, C: 0 }, {}],
+  [{ A: { weight: 10000 }, B: { weight: 1 } }, 50, ['B', 'C'], {}, {}, false, { B: 50, C: 0 }, {}],
+  [{ A: { weight: 10000, maxReplicas: 10 }, B: { weight: 1 }, C: { weight: 1 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 10, B: 20, C: 20 }, {}],
+  [{ A: { weight: 10000, maxReplicas: 10 }, B: { weight: 1 }, C: { weight: 1, maxReplicas: 10 } }, 50, ['A', 'B', 'C'], {}, {}, false, { A: 10, B: 30, C: 10 }, {}],
+  [{ A: { weight: 10000, maxReplicas: 10 }, B: { weight: 1 }, C: { weight: 1, maxReplicas: 21 }, D: { weight: 1, maxReplicas: 10 } }, 71, ['A', 'B', 'C', 'D'], {}, {}, false, { A: 10, B: 30, C: 21, D: 10 }, {}],
+  [{ A: { weight: 10000, maxReplicas: 10 }, B: { weight: 1 }, C: { weight: 1, maxReplicas: 21 }, D: { weight: 1, maxReplicas: 10 }, E: { weight: 1 } }, 91, ['A', 'B', 'C', 'D', 'E'], {}, {}, false, { A: 10, B: 25, C: 21, D: 10, E: 25 }, {}],
+];
+
+test('planner: every upstream planner_test.go case', () => {
+  for (const [preferences, totalReplicas, availableClusters, currentReplicas, estimatedCapacity, rebalance, expPlan, expOverflow] of UPSTREAM) {
+    const r = plan({ preferences, totalReplicas, availableClusters, currentReplicas, estimatedCapacity, rebalance, key: '' });
+    const label = JSON.stringify({ preferences, totalReplicas, availableClusters, currentReplicas, estimatedCapacity, rebalance });
+    assert.deepEqual(r.plan, expPlan, label);
+    assert.deepEqual(r.overflow, expOverflow, label);
+  }
+});
