@@ -352,7 +352,9 @@ export function seedDeletionFlow(input: {
     }
     if (!present(c.object)) continue;
     if (input.targetKind === 'Namespace') {
-      const primary = c.isPrimaryCluster ?? uidOf(input.template) === uidOf(c.object);
+      // IsPrimaryCluster compares UIDs; an explicit flag decides when UIDs are not given.
+      const uid = uidOf(input.template);
+      const primary = c.isPrimaryCluster === true || (uid !== '' && uid === uidOf(c.object));
       if (primary) continue;
     }
     Object.defineProperty(actions, c.name, { value: 'delete', enumerable: true, writable: true, configurable: true });
