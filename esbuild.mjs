@@ -1,0 +1,63 @@
+// Bundles the language server, the CLI and the VS Code client into dist/.
+//   node esbuild.mjs            build everything once
+//   node esbuild.mjs --watch    rebuild on change
+//   node esbuild.mjs --dev      no minification (faster, readable stack traces)
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const watch = process.argv.includes('--watch');
+const dev = process.argv.includes('--dev');
+const dist = join(root, 'dist');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // yaml-language-server depends on jsonc-parser, whose UMD "main" entry breaks when bundled:
+  // prefer the ESM "module" entry of every package.
+  mainFields: ['module', 'main'],
+  minify: !dev,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // `import.meta.url` does not exist in CommonJS output; map it to the bundle's own URL.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: 'var __importMetaUrl=require("url").pathToFileURL(__filename).href;' },
+};
+
+const entries = [
+  { in: 'server/lsp/server.ts', out: 'server.js', options: {} },
+  { in: 'server/cli/main.ts', out: 'cli.js', options: { banner: { js: '#!/usr/bin/env node\n' + common.banner.js } } },
+  { in: 'client/extension.ts', out: 'client.js', options: { external: ['vscode'] } },
+];
+
+mkdirSync(dist, { recursive: true });
+// The root package is ESM ("type": "module"); the bundles are CommonJS.
+writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
+
+const builds = [];
+for (const e of entries) {
+  if (!existsSync(join(root, e.in))) {
+    console.log(`skip ${e.in} (not present)`);
+    continue;
+  }
+  builds.push({ ...common, ...e.options, entryPoints: [e.in], outfile: join(dist, e.out) });
+}
+
+if (watch) {
+  for (const b of builds) {
+    const ctx = await esbuild.context(b);
+    await ctx.watch();
+  }
+  console.log('watching…');
+} else {
+  const t0 = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`built ${builds.map((b) => 'dist/' + b.outfile.split(/[\\/]/).pop()).join(', ')} in ${Date.now() - t0} ms`);
+}
