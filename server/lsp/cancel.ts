@@ -1,0 +1,27 @@
+/**
+ * Request plumbing: every handler is guarded (an exception answers with an empty result and is
+ * logged, never kills the server) and cancellable (a cancelled request answers at once).
+ */
+import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
+import type { ServerContext } from './context.ts';
+
+export type Handler<P, R> = (ctx: ServerContext, params: P, token: CancellationToken) => R | Promise<R>;
+
+export function guard<P, R>(ctx: ServerContext, name: string, handler: Handler<P, R>, fallback: R) {
+  return async (params: P, token: CancellationToken): Promise<R> => {
+    if (token?.isCancellationRequested) throw cancelled();
+    try {
+      const r = await handler(ctx, params, token);
+      if (token?.isCancellationRequested) throw cancelled();
+      return r;
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      ctx.connection.console.error(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return fallback;
+    }
+  };
+}
+
+export function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}

@@ -1,0 +1,310 @@
+/**
+ * Quick fixes for engine diagnostics where the fix is clear, and refactorings:
+ * - unknown-cluster / unknown kinds / bad override paths: replace with the suggestion;
+ * - override-for-unplaced-cluster: add the cluster to the placement, or remove the dead override;
+ * - namespace-not-federated: create the missing FederatedNamespace;
+ * - namespace-not-placed: add the clusters to the FederatedNamespace placement;
+ * - a v1alpha1 template/placement/override (and its RSP): convert to one v1beta1 object;
+ * - a plain Kubernetes object: federate it (kubefedctl federate), in place or below.
+ */
+import {
+  CodeActionKind,
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { stringify } from 'yaml';
+import { getPath, isObject, type JsonObject } from '../engine/json.ts';
+import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/parse.ts';
+import type { WsObject } from '../engine/objects.ts';
+import type { FederatedResource } from '../engine/resources.ts';
+import { convertResource, convertRsp } from '../engine/convert.ts';
+import { federateDocument } from '../engine/federate.ts';
+import type { ServerContext } from './context.ts';
+import type { DiagnosticsPublisher } from './diagnostics.ts';
+
+function dump(o: JsonObject): string {
+  return stringify(o, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+function lineStart(file: ParsedFile, offset: number): number {
+  return file.text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEnd(file: ParsedFile, offset: number): number {
+  const i = file.text.indexOf('\n', offset);
+  return i < 0 ? file.text.length : i;
+}
+
+function edit(file: ParsedFile, start: number, end: number, newText: string): TextEdit {
+  return { range: file.range(start, end), newText };
+}
+
+function action(title: string, kind: string, changes: Record<string, TextEdit[]>, diagnostic?: Diagnostic, preferred = false): CodeAction {
+  const a: CodeAction = { title, kind, edit: { changes } as WorkspaceEdit };
+  if (diagnostic) a.diagnostics = [diagnostic];
+  if (preferred) a.isPreferred = true;
+  return a;
+}
+
+/** Edits that append an item to a block (or flow) sequence at `path` of an object. */
+function appendToSeq(o: WsObject, path: PathSegment[], blockItem: string, flowItem: string): TextEdit | undefined {
+  const full = [...o.base, ...path];
+  const list = getPath(o.object, path.map(String));
+  if (!Array.isArray(list)) return undefined;
+  const r = o.doc.offsetsOf(full);
+  if (!r) return undefined;
+  const file = o.file;
+  if (file.text[r[0]] === '[') {
+    const inner = file.text.slice(r[0] + 1, r[1] - 1).trim();
+    return edit(file, r[0], r[1], `[${inner ? inner + ', ' : ''}${flowItem}]`);
+  }
+  if (!list.length) return undefined;
+  const last = o.doc.offsetsOf([...full, list.length - 1]);
+  if (!last) return undefined;
+  const ls = lineStart(file, last[0]);
+  const dash = /^([ \t]*)-/.exec(file.text.slice(ls, last[0]));
+  if (!dash) return undefined;
+  const at = lineEnd(file, Math.max(last[0], last[1] - 1));
+  return edit(file, at, at, `\n${dash[1]}- ${blockItem}`);
+}
+
+/** Edit deleting item `index` of the sequence at `path` (and the key when it was the only item). */
+function deleteSeqItem(o: WsObject, path: PathSegment[], index: number): TextEdit | undefined {
+  const full = [...o.base, ...path];
+  const list = getPath(o.object, path.map(String));
+  if (!Array.isArray(list)) return undefined;
+  const file = o.file;
+  if (list.length === 1) {
+    const k = o.doc.keyOffsetsOf(full);
+    const v = o.doc.offsetsOf(full);
+    if (!k || !v) return undefined;
+    return edit(file, lineStart(file, k[0]), Math.min(file.text.length, lineEnd(file, Math.max(v[0], v[1] - 1)) + 1), '');
+  }
+  const r = o.doc.offsetsOf([...full, index]);
+  if (!r) return undefined;
+  if (file.text[o.doc.offsetsOf(full)![0]] === '[') return undefined;
+  return edit(file, lineStart(file, r[0]), Math.min(file.text.length, lineEnd(file, Math.max(r[0], r[1] - 1)) + 1), '');
+}
+
+function objectsAt(ctx: ServerContext, uri: string, doc: ParsedDoc): WsObject[] {
+  return ctx.ws.objectsIn(uri).filter((o) => o.doc === doc);
+}
+
+function docText(doc: ParsedDoc): { marker: boolean } {
+  return { marker: /^---/.test(doc.text) };
+}
+
+/** Replace a whole-document object with new YAML (keeping the `---` marker). */
+function replaceDoc(o: WsObject, yamlText: string): TextEdit | undefined {
+  if (o.base.length) return undefined;
+  const doc = o.doc;
+  const { marker } = docText(doc);
+  const endsWithNl = doc.text.endsWith('\n');
+  let text = (marker ? '---\n' : '') + yamlText;
+  if (!endsWithNl && text.endsWith('\n')) text = text.slice(0, -1);
+  return edit(o.file, doc.start, doc.end, text);
+}
+
+function deleteDoc(o: WsObject): TextEdit | undefined {
+  if (o.base.length) return undefined;
+  return edit(o.file, o.doc.start, o.doc.end, '');
+}
+
+function appendDoc(file: ParsedFile, yamlText: string): TextEdit {
+  const end = file.text.length;
+  const sep = file.text.length === 0 ? '' : file.text.endsWith('\n') ? '---\n' : '\n---\n';
+  return edit(file, end, end, sep + yamlText);
+}
+
+function comments(lines: string[]): string {
+  return lines.map((l) => `# ${l.replace(/\n/g, ' ')}\n`).join('');
+}
+
+export function onCodeAction(ctx: ServerContext, params: CodeActionParams, _token: CancellationToken, _pub: DiagnosticsPublisher): CodeAction[] {
+  const uri = params.textDocument.uri;
+  const file = ctx.ws.getFile(uri);
+  if (!file) return [];
+  const out: CodeAction[] = [];
+  const only = params.context.only;
+  const wants = (k: string) => !only || only.some((o) => k === o || k.startsWith(o + '.'));
+
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const d of params.context.diagnostics) {
+      try {
+        out.push(...quickFixes(ctx, uri, file, d));
+      } catch (e) {
+        ctx.connection.console.error(`quick fix for ${String(d.code)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  if (wants(CodeActionKind.RefactorRewrite)) {
+    const offset = file.lines.offset(params.range.start);
+    const doc = file.docAt(offset);
+    if (doc) {
+      const res = ctx.ws.resourceAt(uri, offset);
+      if (res?.era === 'v1alpha1') {
+        const a = convertAction(ctx, res);
+        if (a) out.push(a);
+      }
+      out.push(...federateActions(ctx, uri, file, doc));
+    }
+  }
+  return out;
+}
+
+function quickFixes(ctx: ServerContext, uri: string, file: ParsedFile, d: Diagnostic): CodeAction[] {
+  const data = (d.data ?? {}) as Record<string, unknown>;
+  const code = (data.code as string | undefined) ?? (typeof d.code === 'string' ? d.code : undefined);
+  const fixes: CodeAction[] = [];
+  const replaceRange = (title: string, text: string, preferred = true) =>
+    fixes.push(action(title, CodeActionKind.QuickFix, { [uri]: [{ range: d.range, newText: text }] }, d, preferred));
+  switch (code) {
+    case 'unknown-cluster':
+      if (typeof data.suggestion === 'string') replaceRange(`Change to ${data.suggestion}`, data.suggestion);
+      break;
+    case 'unknown-federated-kind':
+      if (typeof data.suggestion === 'string') replaceRange(`Change kind to ${data.suggestion}`, data.suggestion);
+      break;
+    case 'override-path-invalid':
+    case 'override-path-not-found':
+      if (typeof data.suggestion === 'string') replaceRange(`Change path to ${data.suggestion}`, data.suggestion);
+      break;
+    case 'unknown-kind': {
+      const sugg = Array.isArray(data.suggestions) ? (data.suggestions as { apiVersion: string; kind: string }[]) : [];
+      const offset = file.lines.offset(d.range.start);
+      const doc = file.docAt(offset);
+      sugg.forEach((s, i) => {
+        const edits: TextEdit[] = [{ range: d.range, newText: s.kind }];
+        const cur = isObject(doc?.value) ? doc!.value.apiVersion : undefined;
+        if (doc && cur !== s.apiVersion) {
+          const r = doc.offsetsOf(['apiVersion']);
+          if (r) edits.push(edit(file, r[0], r[1], s.apiVersion));
+        }
+        fixes.push(action(`Change to ${s.kind}${cur !== s.apiVersion ? ` (${s.apiVersion})` : ''}`, CodeActionKind.QuickFix, { [uri]: edits }, d, i === 0));
+      });
+      break;
+    }
+    case 'override-for-unplaced-cluster': {
+      const cluster = data.cluster as string;
+      const index = data.index as number;
+      const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
+      if (!res || typeof cluster !== 'string' || typeof index !== 'number') break;
+      if (res.era === 'v1beta1' && res.main) {
+        const add = appendToSeq(res.main, ['spec', 'placement', 'clusters'], `name: ${cluster}`, `{name: ${cluster}}`);
+        if (add) fixes.push(action(`Add ${cluster} to the placement`, CodeActionKind.QuickFix, { [res.main.uri]: [add] }, d, true));
+        const del = deleteSeqItem(res.main, ['spec', 'overrides'], index);
+        if (del) fixes.push(action(`Remove the overrides for ${cluster}`, CodeActionKind.QuickFix, { [res.main.uri]: [del] }, d));
+      } else if (res.era === 'v1alpha1') {
+        if (res.placementObject) {
+          const add = appendToSeq(res.placementObject, ['spec', 'clusterNames'], cluster, cluster);
+          if (add) fixes.push(action(`Add ${cluster} to ${res.placementObject.meta.kind} ${res.name}`, CodeActionKind.QuickFix, { [res.placementObject.uri]: [add] }, d, true));
+        }
+        if (res.overrideObject) {
+          const del = deleteSeqItem(res.overrideObject, ['spec', 'overrides'], index);
+          if (del) fixes.push(action(`Remove the override for ${cluster}`, CodeActionKind.QuickFix, { [res.overrideObject.uri]: [del] }, d));
+        }
+      }
+      break;
+    }
+    case 'namespace-not-federated': {
+      const ns = data.namespace as string;
+      const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
+      if (typeof ns !== 'string' || !ns) break;
+      const placement = res?.main ? getPath(res.main.object, ['spec', 'placement']) : undefined;
+      const fns: JsonObject = {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedNamespace',
+        metadata: { name: ns, namespace: ns },
+        spec: { placement: isObject(placement) ? placement : { clusterSelector: {} } },
+      };
+      fixes.push(action(`Create FederatedNamespace ${ns}`, CodeActionKind.QuickFix, { [uri]: [appendDoc(file, dump(fns))] }, d, true));
+      break;
+    }
+    case 'namespace-not-placed': {
+      const clusters = Array.isArray(data.clusters) ? (data.clusters as string[]) : [];
+      const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
+      const fns = res?.federatedNamespace;
+      if (!fns || !clusters.length) break;
+      const edits: TextEdit[] = [];
+      // one edit per cluster would overlap; append all at once
+      const block = clusters.map((c) => `name: ${c}`);
+      const first = appendToSeq(fns, ['spec', 'placement', 'clusters'], block.join(`\n`), clusters.map((c) => `{name: ${c}}`).join(', '));
+      if (first) {
+        if (first.newText.startsWith('\n')) {
+          const indent = /^\n([ \t]*)- /.exec(first.newText)?.[1] ?? '';
+          first.newText = clusters.map((c) => `\n${indent}- name: ${c}`).join('');
+        }
+        edits.push(first);
+        fixes.push(action(`Add ${clusters.join(', ')} to FederatedNamespace ${fns.meta.name}`, CodeActionKind.QuickFix, { [fns.uri]: edits }, d, true));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return fixes;
+}
+
+function convertAction(ctx: ServerContext, res: FederatedResource): CodeAction | undefined {
+  if (!res.main) return undefined;
+  const conv = convertResource(res);
+  const changes: Record<string, TextEdit[]> = {};
+  const push = (u: string, e: TextEdit | undefined) => {
+    if (!e) return false;
+    (changes[u] ??= []).push(e);
+    return true;
+  };
+  const head = conv.warnings.length ? comments(conv.warnings.map((w) => `kfed convert: ${w.message}`)) : '';
+  if (!push(res.main.uri, replaceDoc(res.main, head + dump(conv.object)))) return undefined;
+  for (const s of conv.sources) {
+    if (s === res.main) continue;
+    if (!push(s.uri, deleteDoc(s))) return undefined;
+  }
+  if (res.rsp && res.rsp.object.role.role === 'rsp' && (res.rsp.object.role as { era: string }).era === 'v1alpha1') {
+    push(res.rsp.object.uri, replaceDoc(res.rsp.object, dump(convertRsp(res.rsp.object.object))));
+  }
+  const parts = conv.sources.length + (res.rsp ? 1 : 0);
+  return {
+    title: `Convert ${res.kind} ${res.name} to v1beta1 (${parts} object${parts === 1 ? '' : 's'} → ${String(conv.object.kind)})`,
+    kind: CodeActionKind.RefactorRewrite,
+    edit: { changes },
+  };
+}
+
+const FEDERATION_GROUPS = /^(types\.kubefed\.io|core\.kubefed\.io|scheduling\.kubefed\.io|core\.federation\.k8s\.io|scheduling\.federation\.k8s\.io|multiclusterdns\.federation\.k8s\.io)\//;
+
+function federateActions(ctx: ServerContext, uri: string, file: ParsedFile, doc: ParsedDoc): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const o of objectsAt(ctx, uri, doc)) {
+    if (o.role.role !== 'other' && o.role.role !== 'namespace') continue;
+    if (!o.meta.kind || !o.meta.apiVersion || FEDERATION_GROUPS.test(o.meta.apiVersion) || o.meta.kind.endsWith('List')) continue;
+    if (!o.meta.name) continue;
+    let result;
+    try {
+      result = federateDocument(o.object);
+    } catch {
+      continue;
+    }
+    const head = result.warnings.length ? comments(result.warnings.map((w) => `kfed federate: ${w}`)) : '';
+    const text = head + dump(result.federatedObject);
+    const enabled = ctx.ws.analysis().types.byTargetKind('v1beta1', o.meta.kind);
+    const note = enabled ? '' : ' (type not enabled: kubefedctl enable needed)';
+    const label = `${o.meta.kind} ${o.meta.name}`;
+    const rep = replaceDoc(o, text);
+    if (rep) out.push(action(`Federate ${label} → Federated${o.meta.kind}${note}`, CodeActionKind.RefactorRewrite, { [uri]: [rep] }));
+    if (!o.base.length) {
+      const at = doc.end;
+      const needsNl = at > 0 && file.text[at - 1] !== '\n';
+      out.push(
+        action(`Federate ${label}: add Federated${o.meta.kind} below${note}`, CodeActionKind.RefactorRewrite, {
+          [uri]: [edit(file, at, at, `${needsNl ? '\n' : ''}---\n${text}`)],
+        }),
+      );
+    }
+  }
+  return out;
+}

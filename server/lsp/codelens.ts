@@ -1,0 +1,64 @@
+/**
+ * Code lenses above each federated resource: where it goes, its overrides, its replica schedule
+ * and a per-cluster preview. The commands are registered by the client:
+ * `kubefed.showPlacement`, `kubefed.showOverrides`, `kubefed.showSchedule`,
+ * `kubefed.previewForCluster`, each with one argument `{uri, resourceId, cluster?}`.
+ */
+import type { CancellationToken, CodeLens, CodeLensParams, Range } from 'vscode-languageserver';
+import { getPath, isObject } from '../engine/json.ts';
+import type { FederatedResource } from '../engine/resources.ts';
+import { objectLocation } from '../engine/objects.ts';
+import type { ServerContext } from './context.ts';
+import { replicaSummary } from './preview.ts';
+
+export interface ResourceCommandArgs {
+  uri: string;
+  resourceId: string;
+  cluster?: string;
+}
+
+/** Number of override operations of a resource (v1beta1 clusterOverrides, v1alpha1 entries). */
+export function overrideCount(res: FederatedResource): number {
+  if (res.era === 'v1beta1') {
+    const list = getPath(res.main?.object, ['spec', 'overrides']);
+    if (!Array.isArray(list)) return 0;
+    let n = 0;
+    for (const e of list) if (isObject(e) && Array.isArray(e.clusterOverrides)) n += e.clusterOverrides.length;
+    return n;
+  }
+  const list = getPath(res.overrideObject?.object, ['spec', 'overrides']);
+  return Array.isArray(list) ? list.length : 0;
+}
+
+export function placementTitle(res: FederatedResource, total: number): string {
+  const sel = res.placement.selected;
+  const names = sel.length > 4 ? `${sel.slice(0, 4).join(', ')} +${sel.length - 4}` : sel.join(', ');
+  if (res.placement.error) return '→ placement error';
+  return `→ ${sel.length ? names : 'no cluster'} (${sel.length} of ${total} cluster${total === 1 ? '' : 's'})`;
+}
+
+export function onCodeLens(ctx: ServerContext, params: CodeLensParams, _token: CancellationToken): CodeLens[] {
+  const uri = params.textDocument.uri;
+  const total = ctx.ws.clusters().length;
+  const lenses: CodeLens[] = [];
+  for (const res of ctx.ws.resourcesIn(uri)) {
+    const args = (cluster?: string): ResourceCommandArgs[] => [{ uri, resourceId: res.id, ...(cluster ? { cluster } : {}) }];
+    // lens on the main object, and on v1alpha1 placement/override objects of this file
+    const anchors = [res.main, res.placementObject, res.overrideObject].filter((o) => o && o.uri === uri);
+    for (const o of anchors) {
+      const loc = objectLocation(o!);
+      const range: Range = { start: { line: loc.range.start.line, character: 0 }, end: { line: loc.range.start.line, character: 0 } };
+      lenses.push({ range, command: { title: placementTitle(res, total), command: 'kubefed.showPlacement', arguments: args() } });
+      const n = overrideCount(res);
+      if (n > 0 || o === res.main) {
+        lenses.push({ range, command: { title: `${n} override${n === 1 ? '' : 's'}`, command: 'kubefed.showOverrides', arguments: args() } });
+      }
+      const rsp = replicaSummary(res);
+      if (rsp) lenses.push({ range, command: { title: rsp, command: 'kubefed.showSchedule', arguments: args() } });
+      if (o === res.main && res.placement.selected.length) {
+        lenses.push({ range, command: { title: 'preview', command: 'kubefed.previewForCluster', arguments: args(res.placement.selected[0]) } });
+      }
+    }
+  }
+  return lenses;
+}

@@ -1,0 +1,195 @@
+/**
+ * Where the cursor is in a YAML document, from the text alone (the document is usually
+ * incomplete while typing, so the parser's tree cannot be trusted): the path of the collection
+ * around the cursor, the key of the current line, and whether the cursor is on a key or a value.
+ * Block style only; flow collections fall back to yaml-language-server.
+ */
+import type { PathSegment } from '../engine/parse.ts';
+
+export interface CursorContext {
+  /** Path of the mapping (or sequence, for bare items) containing the current line's node. */
+  parentPath: PathSegment[];
+  /** Key of the current line (`key: …`), when there is one before the cursor. */
+  key?: string;
+  /** Cursor after `key:` (in the value), or on a bare sequence item (`- value`). */
+  inValue: boolean;
+  /** Current line is a bare sequence item `- value` (parentPath ends with its index). */
+  seqItem: boolean;
+  /** Text of the value or key typed so far (unquoted). */
+  prefix: string;
+  /** Columns [start, end) of the token to replace on the current line. */
+  replaceStart: number;
+  replaceEnd: number;
+  /** Column where a key at this position starts. */
+  column: number;
+}
+
+interface LineShape {
+  blank: boolean;
+  /** Columns of the `- ` markers at the start of the line. */
+  dashes: number[];
+  /** Column where the content after the dashes starts. */
+  contentCol: number;
+  /** Key of a `key:` pair starting the content. */
+  key?: string;
+  /** Something after `key:` on the same line (not a comment). */
+  hasInlineValue: boolean;
+}
+
+const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]][^#]*?)[ \t]*:(?=[ \t]|$)(.*)$/;
+
+export function shapeOf(line: string): LineShape {
+  const m = /^([ \t]*)/.exec(line)!;
+  let col = m[1].length;
+  const dashes: number[] = [];
+  for (;;) {
+    if (line[col] === '-' && (line[col + 1] === ' ' || line[col + 1] === '\t' || col + 1 === line.length)) {
+      dashes.push(col);
+      col++;
+      while (line[col] === ' ' || line[col] === '\t') col++;
+    } else break;
+  }
+  const rest = line.slice(col);
+  const blank = rest.trim() === '' || rest.trimStart().startsWith('#');
+  if (blank) return { blank: dashes.length === 0, dashes, contentCol: col, hasInlineValue: false };
+  const km = KEY_RE.exec(rest);
+  if (km) {
+    const after = km[2].trim();
+    return { blank: false, dashes, contentCol: col, key: unquote(km[1].trim()), hasInlineValue: after !== '' && !after.startsWith('#') };
+  }
+  return { blank: false, dashes, contentCol: col, hasInlineValue: true };
+}
+
+export function unquote(s: string): string {
+  if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) {
+    try {
+      return JSON.parse(s) as string;
+    } catch {
+      return s.slice(1, -1);
+    }
+  }
+  if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) return s.slice(1, -1).replace(/''/g, "'");
+  return s;
+}
+
+/**
+ * Path of the collection that holds a node whose content starts at column `col` of line `at`
+ * (the node itself is not part of the path).
+ */
+export function containerPath(lines: string[], at: number, col: number, depth = 0): PathSegment[] {
+  if (depth > 64) return [];
+  for (let i = at - 1; i >= 0; i--) {
+    const s = shapeOf(lines[i]);
+    if (s.blank) continue;
+    if (isDocMarker(lines[i])) return [];
+    // A line whose own dash opens the item we are in: `  - name: x` above `    weight: 1`.
+    if (s.dashes.length && s.contentCol === col && s.dashes[s.dashes.length - 1] < col) {
+      return itemPath(lines, i, s.dashes[s.dashes.length - 1], depth);
+    }
+    if (s.contentCol < col) {
+      if (s.key !== undefined && !s.hasInlineValue) {
+        const base = s.dashes.length ? itemPath(lines, i, s.dashes[s.dashes.length - 1], depth + 1) : containerPath(lines, i, s.contentCol, depth + 1);
+        return [...base, s.key];
+      }
+      if (s.dashes.length && s.dashes[s.dashes.length - 1] < col && s.contentCol < col) {
+        return itemPath(lines, i, s.dashes[s.dashes.length - 1], depth);
+      }
+      return [];
+    }
+  }
+  return [];
+}
+
+/** Path of the sequence item opened by the dash at column `dashCol` of line `at`. */
+export function itemPath(lines: string[], at: number, dashCol: number, depth = 0): PathSegment[] {
+  let index = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const s = shapeOf(lines[i]);
+    if (s.blank) continue;
+    if (isDocMarker(lines[i])) return [index];
+    if (s.dashes.length && s.dashes[0] === dashCol) {
+      index++;
+      continue;
+    }
+    if (s.dashes.length && s.dashes.includes(dashCol)) {
+      // nested `- - x`: the outer dash is the item of an outer sequence
+      index++;
+      continue;
+    }
+    const firstCol = s.dashes.length ? s.dashes[0] : s.contentCol;
+    if (firstCol > dashCol) continue; // content of a previous item
+    if (s.key !== undefined && !s.hasInlineValue && s.contentCol <= dashCol) {
+      return [...containerPath(lines, i, s.contentCol, depth + 1), s.key, index];
+    }
+    return [index];
+  }
+  return [index];
+}
+
+function isDocMarker(line: string): boolean {
+  return /^(---|\.\.\.)([ \t]|$)/.test(line);
+}
+
+/** The cursor context at `line`/`character` of a document's lines. */
+export function cursorContext(lines: string[], line: number, character: number): CursorContext {
+  const text = lines[line] ?? '';
+  const before = text.slice(0, character);
+  const s = shapeOf(before);
+  const lastDash = s.dashes.length ? s.dashes[s.dashes.length - 1] : undefined;
+  // Path of the node the current line belongs to.
+  let parentPath: PathSegment[];
+  if (lastDash !== undefined) parentPath = itemPath(lines, line, lastDash);
+  else parentPath = containerPath(lines, line, s.blank ? character : s.contentCol);
+  const rest = before.slice(s.contentCol);
+  // End of the token under the cursor (to replace the whole word when completing mid-word).
+  const tail = /^[^\s#]*/.exec(text.slice(character))![0];
+  if (s.key !== undefined && KEY_RE.test(rest)) {
+    const km = KEY_RE.exec(rest)!;
+    const valueText = km[2];
+    const lead = valueText.length - valueText.trimStart().length;
+    const valueStart = character - valueText.length + lead;
+    const raw = valueText.trimStart();
+    let prefix = raw;
+    let start = valueStart;
+    if (raw.startsWith('"') || raw.startsWith("'")) {
+      prefix = raw.slice(1);
+    }
+    // inside a flow sequence `[a, b` complete the last element
+    const flow = /^\[(.*?)([^,\s\[]*)$/.exec(raw);
+    if (flow) {
+      prefix = flow[2];
+      start = character - flow[2].length;
+    }
+    return {
+      parentPath,
+      key: s.key,
+      inValue: true,
+      seqItem: false,
+      prefix,
+      replaceStart: start,
+      replaceEnd: character + tail.length,
+      column: s.contentCol,
+    };
+  }
+  if (lastDash !== undefined && !rest.includes(':')) {
+    // `- value` (or `- ` with nothing yet): a sequence scalar or the first key of an item mapping
+    return {
+      parentPath,
+      inValue: true,
+      seqItem: true,
+      prefix: rest.trim(),
+      replaceStart: s.contentCol,
+      replaceEnd: character + tail.length,
+      column: s.contentCol,
+    };
+  }
+  return {
+    parentPath,
+    inValue: false,
+    seqItem: false,
+    prefix: rest.trim(),
+    replaceStart: s.blank ? character : s.contentCol,
+    replaceEnd: character + tail.length,
+    column: s.blank ? character : s.contentCol,
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * Diagnostics: the engine's federation checks (every file of the workspace) plus schema
+ * validation by yaml-language-server (open documents), plus unknown Kubernetes kinds.
+ *
+ * Scheduling: a change is applied to the engine at once; publishing runs on the next turn of the
+ * event loop, the changed documents first. Schema validation only runs for documents whose text
+ * or schema changed, in chunks of at most ~20 ms with a yield in between, and is abandoned as
+ * soon as a newer change arrives.
+ */
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import type { EngineDiagnostic } from '../engine/diagnostics.ts';
+import { isObject } from '../engine/json.ts';
+import type { ParsedDoc, ParsedFile } from '../engine/parse.ts';
+import { sliceOf, type ServerContext } from './context.ts';
+import { yieldToLoop } from './documents.ts';
+import { FEDERATED_GROUP, V1ALPHA1_API } from './schemas.ts';
+import { sliceToFile } from './yamlService.ts';
+
+const SOURCE = 'kubefed';
+const CHUNK_MS = 20;
+
+export function toLspDiagnostic(d: EngineDiagnostic): Diagnostic {
+  const out: Diagnostic = {
+    range: d.range,
+    severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    code: d.code,
+    source: SOURCE,
+    message: d.message,
+  };
+  if (d.related?.length) {
+    out.relatedInformation = d.related.map((r): DiagnosticRelatedInformation => ({ location: r.location, message: r.message }));
+  }
+  out.data = { code: d.code, ...(d.data ?? {}) };
+  return out;
+}
+
+/** Documents whose kind is not a kind of its (known) group: `apps/v1 Deploymnet`. */
+export function kindDiagnostics(ctx: ServerContext, file: ParsedFile, doc: ParsedDoc): Diagnostic[] {
+  const v = doc.value;
+  if (!isObject(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string') return [];
+  const apiVersion = v.apiVersion;
+  const kind = v.kind;
+  // The engine reports unknown federated kinds (unknown-federated-kind).
+  if (apiVersion.startsWith(FEDERATED_GROUP + '/') || (apiVersion === V1ALPHA1_API && kind.startsWith('Federated'))) return [];
+  const c = ctx.schemas.categorize(apiVersion, kind);
+  if (!c || c.type !== 'unknown-kind') return [];
+  const r = doc.offsetsOf(['kind']);
+  if (!r) return [];
+  const suggestions = ctx.schemas.suggestKinds(apiVersion, kind);
+  const hint = suggestions.length
+    ? ` Did you mean ${suggestions.map((s) => (s.apiVersion === apiVersion ? s.kind : `${s.kind} (${s.apiVersion})`)).join(', ')}?`
+    : '';
+  return [
+    {
+      range: file.range(r[0], r[1]),
+      severity: DiagnosticSeverity.Error,
+      code: 'unknown-kind',
+      source: SOURCE,
+      message: `Unknown kind "${kind}" for apiVersion ${apiVersion}.${hint}`,
+      data: { code: 'unknown-kind', suggestions },
+    },
+  ];
+}
+
+interface FileState {
+  /** Schema diagnostics per document (file coordinates), from the last complete pass. */
+  yaml: Diagnostic[];
+  published?: string;
+}
+
+export class DiagnosticsPublisher {
+  private readonly state = new Map<string, FileState>();
+  private readonly dirty = new Set<string>();
+  private scheduled = false;
+  private running = false;
+  private generation = 0;
+  /** Resolves when the current queue is fully published (tests, benchmarks). */
+  private idleWaiters: (() => void)[] = [];
+  private onAnalysis: (() => void)[] = [];
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** Called after each engine analysis (inventory notifications, schema refresh). */
+  afterAnalysis(cb: () => void): void {
+    this.onAnalysis.push(cb);
+  }
+
+  /** Marks files as changed; publishing happens on the next turn of the event loop. */
+  schedule(uris: string[]): void {
+    for (const u of uris) this.dirty.add(u);
+    this.generation++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.run());
+    }
+  }
+
+  /** Re-validates every open document (schemas changed). */
+  revalidateAll(): void {
+    this.schedule(this.ctx.docs.openUris());
+  }
+
+  forget(uri: string): void {
+    this.state.delete(uri);
+  }
+
+  whenIdle(): Promise<void> {
+    if (!this.scheduled && !this.running) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private async run(): Promise<void> {
+    this.scheduled = false;
+    if (this.running) {
+      // the running pass sees the new generation and starts over
+      return;
+    }
+    this.running = true;
+    try {
+      for (;;) {
+        const gen = this.generation;
+        const changed = [...this.dirty];
+        this.dirty.clear();
+        const done = await this.pass(changed, gen);
+        if (done && this.dirty.size === 0 && gen === this.generation) break;
+        if (!done) for (const u of changed) this.dirty.add(u);
+      }
+    } catch (e) {
+      this.ctx.connection.console.error(`diagnostics failed: ${e instanceof Error ? e.stack : String(e)}`);
+    } finally {
+      this.running = false;
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const r of w) r();
+    }
+  }
+
+  /** One publishing pass; false when abandoned for a newer change. */
+  private async pass(changed: string[], gen: number): Promise<boolean> {
+    const { ws, docs } = this.ctx;
+    ws.analysis();
+    for (const cb of this.onAnalysis) cb();
+    const open = new Set(docs.openUris());
+    // 1. changed open documents: schema diagnostics of changed slices (usually one), publish.
+    const pending: string[] = [];
+    for (const uri of changed) {
+      if (!open.has(uri)) continue;
+      const full = await this.validateOpen(uri, gen, 40);
+      if (full === undefined) return false;
+      if (!full) pending.push(uri);
+      this.publish(uri);
+    }
+    // 2. every other file: engine diagnostics may have changed anywhere (clusters, namespaces...).
+    let t = Date.now();
+    for (const uri of [...ws.uris(), ...this.state.keys()]) {
+      if (changed.includes(uri) && open.has(uri)) continue;
+      this.publish(uri);
+      if (Date.now() - t > CHUNK_MS) {
+        await yieldToLoop();
+        if (gen !== this.generation) return false;
+        t = Date.now();
+      }
+    }
+    // 3. documents whose schema validation did not finish in the first slot (large files).
+    for (const uri of pending) {
+      const full = await this.validateOpen(uri, gen, Infinity);
+      if (full === undefined) return false;
+      this.publish(uri);
+    }
+    return true;
+  }
+
+  /**
+   * Schema-validates the slices of an open document. Cached slices cost nothing; `budgetMs`
+   * bounds the time spent on new ones before the caller publishes what is known (true: complete).
+   * Undefined when abandoned for a newer change.
+   */
+  private async validateOpen(uri: string, gen: number, budgetMs: number): Promise<boolean | undefined> {
+    const file = this.ctx.ws.getFile(uri);
+    const st = this.state.get(uri) ?? { yaml: [] };
+    this.state.set(uri, st);
+    if (!file) {
+      st.yaml = [];
+      return true;
+    }
+    const { yaml } = this.ctx;
+    const out: Diagnostic[] = [];
+    const start = Date.now();
+    let chunk = Date.now();
+    let complete = true;
+    for (const doc of file.docs) {
+      const slice = sliceOf(this.ctx, file, doc);
+      out.push(...kindDiagnostics(this.ctx, file, doc));
+      if (!slice.schemaId) continue;
+      let d = yaml.cached(slice);
+      if (!d) {
+        if (Date.now() - start > budgetMs) {
+          complete = false;
+          continue;
+        }
+        d = await yaml.validate(slice);
+        if (Date.now() - chunk > CHUNK_MS) {
+          await yieldToLoop();
+          if (gen !== this.generation) return undefined;
+          chunk = Date.now();
+        }
+      }
+      for (const x of d) out.push({ ...x, range: sliceToFile(slice, x.range) });
+    }
+    if (!complete) {
+      // keep the previous schema diagnostics of slices not validated yet (best effort)
+      st.yaml = out;
+      return false;
+    }
+    st.yaml = out;
+    return true;
+  }
+
+  private publish(uri: string): void {
+    const st = this.state.get(uri) ?? { yaml: [] };
+    const engine = this.ctx.ws.diagnostics(uri).map(toLspDiagnostic);
+    const all = this.ctx.docs.isOpen(uri) ? [...engine, ...st.yaml] : engine;
+    all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const key = JSON.stringify(all);
+    if (st.published === key) return;
+    if (st.published === undefined && all.length === 0 && !this.ctx.docs.isOpen(uri)) {
+      st.published = key;
+      this.state.set(uri, st);
+      return;
+    }
+    st.published = key;
+    this.state.set(uri, st);
+    void this.ctx.connection.sendDiagnostics({ uri, diagnostics: all, version: this.ctx.docs.get(uri)?.version });
+  }
+
+  /** Diagnostics as last published (for code actions that need the full list). */
+  current(uri: string): Diagnostic[] {
+    const st = this.state.get(uri);
+    return st?.published ? (JSON.parse(st.published) as Diagnostic[]) : [];
+  }
+
+  /** When a file is deleted from the index, clear what was published for it. */
+  cleared(uri: string): void {
+    const st = this.state.get(uri);
+    if (st?.published && st.published !== '[]') void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.state.delete(uri);
+  }
+}

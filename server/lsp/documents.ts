@@ -1,0 +1,212 @@
+/**
+ * The files the server knows: documents open in the editor (their text wins) and every YAML
+ * file of the workspace folders (read from disk, kept current from file-change notifications).
+ * Every change is handed to the engine's Workspace, which re-parses only changed documents.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Workspace } from '../engine/workspace.ts';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', '.artifacts', '.vscode-test', 'vendor']);
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export function isYamlUri(uri: string): boolean {
+  return /\.ya?ml$/i.test(uri.replace(/[?#].*$/, ''));
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+export type ChangeListener = (uris: string[]) => void;
+
+export class DocumentManager {
+  private readonly open = new Map<string, TextDocument>();
+  /** Files read from disk (not open), by URI. */
+  private readonly disk = new Set<string>();
+  private folders: string[] = [];
+  private readonly listeners: ChangeListener[] = [];
+
+  constructor(readonly ws: Workspace) {}
+
+  onChange(l: ChangeListener): void {
+    this.listeners.push(l);
+  }
+
+  private emit(uris: string[]): void {
+    if (uris.length) for (const l of this.listeners) l(uris);
+  }
+
+  get(uri: string): TextDocument | undefined {
+    return this.open.get(uri);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+
+  openUris(): string[] {
+    return [...this.open.keys()];
+  }
+
+  /** Every file of the workspace index (open or on disk). */
+  allUris(): string[] {
+    return this.ws.uris();
+  }
+
+  text(uri: string): string | undefined {
+    return this.open.get(uri)?.getText() ?? this.ws.getFile(uri)?.text;
+  }
+
+  didOpen(uri: string, languageId: string, version: number, text: string): void {
+    this.open.set(uri, TextDocument.create(uri, languageId, version, text));
+    this.ws.setFile(uri, text);
+    this.emit([uri]);
+  }
+
+  didChange(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
+    const doc = this.open.get(uri);
+    if (!doc) return;
+    TextDocument.update(doc, changes, version);
+    this.ws.setFile(uri, doc.getText());
+    this.emit([uri]);
+  }
+
+  async didClose(uri: string): Promise<void> {
+    this.open.delete(uri);
+    // Back to the disk version when the file belongs to the workspace, else forget it.
+    const p = uriToPath(uri);
+    if (p && this.inFolders(p) && isYamlUri(uri)) {
+      const text = await readText(p);
+      if (this.open.has(uri)) return;
+      if (text !== undefined) {
+        this.disk.add(uri);
+        this.ws.setFile(uri, text);
+      } else {
+        this.ws.deleteFile(uri);
+      }
+    } else {
+      this.ws.deleteFile(uri);
+    }
+    this.emit([uri]);
+  }
+
+  private inFolders(p: string): boolean {
+    return this.folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : f + '/'));
+  }
+
+  folderPaths(): string[] {
+    return [...this.folders];
+  }
+
+  addFolders(folderUris: string[]): string[] {
+    const paths = folderUris.map(uriToPath).filter((p): p is string => !!p);
+    this.folders.push(...paths.filter((p) => !this.folders.includes(p)));
+    return paths;
+  }
+
+  /** Indexes every YAML file under the folders (yielding between files). */
+  async indexFolders(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
+    const paths = this.addFolders(folderUris);
+    const found: string[] = [];
+    for (const p of paths) await walk(p, found, token);
+    const changed: string[] = [];
+    let last = Date.now();
+    for (const file of found) {
+      if (token?.cancelled) break;
+      const uri = pathToUri(file);
+      if (this.open.has(uri)) continue;
+      const text = await readText(file);
+      if (text === undefined) continue;
+      this.disk.add(uri);
+      this.ws.setFile(uri, text);
+      changed.push(uri);
+      if (Date.now() - last > 20) {
+        await yieldToLoop();
+        last = Date.now();
+      }
+    }
+    this.emit(changed);
+    return changed.length;
+  }
+
+  removeFolders(folderUris: string[]): void {
+    const paths = new Set(folderUris.map(uriToPath).filter((p): p is string => !!p));
+    this.folders = this.folders.filter((f) => !paths.has(f));
+    const removed: string[] = [];
+    for (const uri of [...this.disk]) {
+      const p = uriToPath(uri);
+      if (p && !this.inFolders(p)) {
+        this.disk.delete(uri);
+        if (!this.open.has(uri)) {
+          this.ws.deleteFile(uri);
+          removed.push(uri);
+        }
+      }
+    }
+    this.emit(removed);
+  }
+
+  /** A file changed on disk (workspace/didChangeWatchedFiles). */
+  async fileChanged(uri: string, deleted: boolean): Promise<void> {
+    if (!isYamlUri(uri) || this.open.has(uri)) return;
+    const p = uriToPath(uri);
+    if (!p) return;
+    if (deleted) {
+      this.disk.delete(uri);
+      if (this.ws.getFile(uri)) {
+        this.ws.deleteFile(uri);
+        this.emit([uri]);
+      }
+      return;
+    }
+    if (this.folders.length && !this.inFolders(p)) return;
+    const text = await readText(p);
+    if (text === undefined || this.open.has(uri)) return;
+    this.disk.add(uri);
+    this.ws.setFile(uri, text);
+    this.emit([uri]);
+  }
+}
+
+async function walk(dir: string, out: string[], token?: { cancelled: boolean }, depth = 0): Promise<void> {
+  if (depth > 20 || token?.cancelled) return;
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(join(dir, e.name), out, token, depth + 1);
+    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
+      out.push(join(dir, e.name));
+    }
+  }
+}
+
+async function readText(p: string): Promise<string | undefined> {
+  try {
+    const st = await fs.stat(p);
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+    return await fs.readFile(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function yieldToLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,113 @@
+/**
+ * Hover: on a cluster name, the object that cluster receives; on a federated resource's kind or
+ * name, the objects of its clusters; on a placement, the resolved clusters and why.
+ * Everything else: yaml-language-server's schema description.
+ */
+import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver';
+import { getPath, isObject, type JsonObject } from '../engine/json.ts';
+import type { ParsedDoc, PathSegment } from '../engine/parse.ts';
+import type { FederatedResource } from '../engine/resources.ts';
+import { docAt, type ServerContext } from './context.ts';
+import { clusterPreviewMarkdown, placementMarkdown, replicaSummary } from './preview.ts';
+
+export interface ClusterRef {
+  name: string;
+  /** Absolute offsets of the name in the document. */
+  start: number;
+  end: number;
+  role: 'placement' | 'override' | 'rsp' | 'clusterNames';
+}
+
+/** Strips a `kind: List` item prefix. */
+export function relativePath(doc: ParsedDoc, path: PathSegment[]): { base: PathSegment[]; rel: PathSegment[]; obj?: JsonObject } {
+  const v = doc.value;
+  if (isObject(v) && v.kind === 'List' && path[0] === 'items' && typeof path[1] === 'number' && Array.isArray(v.items)) {
+    const it = v.items[path[1]];
+    return { base: path.slice(0, 2), rel: path.slice(2), obj: isObject(it) ? it : undefined };
+  }
+  return { base: [], rel: path, obj: isObject(v) ? v : undefined };
+}
+
+/** The cluster name under an offset, if the offset is on one. */
+export function clusterRefAt(doc: ParsedDoc, offset: number): ClusterRef | undefined {
+  const { path, isKey } = doc.pathAt(offset);
+  const { base, rel, obj } = relativePath(doc, path);
+  if (!obj) return undefined;
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  let role: ClusterRef['role'] | undefined;
+  const n = rel.length;
+  if (!isKey && n === 5 && rel[0] === 'spec' && rel[1] === 'placement' && rel[2] === 'clusters' && typeof rel[3] === 'number' && rel[4] === 'name') role = 'placement';
+  else if (!isKey && n === 4 && rel[0] === 'spec' && rel[1] === 'overrides' && typeof rel[2] === 'number' && rel[3] === 'clusterName') role = 'override';
+  else if (!isKey && n === 3 && rel[0] === 'spec' && rel[1] === 'clusterNames' && typeof rel[2] === 'number') role = 'clusterNames';
+  else if (isKey && n === 3 && rel[0] === 'spec' && rel[1] === 'clusters' && kind === 'ReplicaSchedulingPreference') role = 'rsp';
+  if (!role) return undefined;
+  const full = [...base, ...rel];
+  const r = isKey ? doc.keyOffsetsOf(full) : doc.offsetsOf(full);
+  const name = isKey ? String(rel[2]) : getPath(obj, rel.map(String));
+  if (typeof name !== 'string' || !r || name === '*') return undefined;
+  return { name, start: r[0], end: r[1], role };
+}
+
+function isOnIdentity(doc: ParsedDoc, offset: number): boolean {
+  const { path } = doc.pathAt(offset);
+  const { rel } = relativePath(doc, path);
+  return (rel.length === 1 && (rel[0] === 'kind' || rel[0] === 'apiVersion')) || (rel.length === 2 && rel[0] === 'metadata' && rel[1] === 'name');
+}
+
+function isOnPlacement(doc: ParsedDoc, offset: number): boolean {
+  const { path } = doc.pathAt(offset);
+  const { rel, obj } = relativePath(doc, path);
+  if (rel[0] !== 'spec') return false;
+  if (rel[1] === 'placement') return true;
+  // v1alpha1 placement object
+  return typeof obj?.kind === 'string' && obj.kind.endsWith('Placement') && rel[1] === 'clusterNames';
+}
+
+export function resourceSummary(ctx: ServerContext, res: FederatedResource): string {
+  const sel = res.placement.selected;
+  const parts = [placementMarkdown(ctx, res)];
+  const rsp = replicaSummary(res);
+  if (rsp) parts.push(rsp);
+  const show = sel.slice(0, 3);
+  for (const c of show) parts.push(clusterPreviewMarkdown(ctx, res, c));
+  if (sel.length > show.length) parts.push(`… and ${sel.length - show.length} more cluster(s): hover a cluster name or use “preview” for the others.`);
+  return parts.join('\n\n---\n\n');
+}
+
+export async function onHover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+  const uri = params.textDocument.uri;
+  const info = docAt(ctx, uri, params.position);
+  if (!info) return null;
+  const { file, doc, offset, slice } = info;
+  const res = ctx.ws.resourceAt(uri, offset);
+  const ref = clusterRefAt(doc, offset);
+  if (ref) {
+    const range = file.range(ref.start, ref.end);
+    const target = res ?? (ref.role === 'rsp' ? undefined : undefined);
+    if (target) return { contents: { kind: MarkupKind.Markdown, value: clusterPreviewMarkdown(ctx, target, ref.name) }, range };
+    return { contents: { kind: MarkupKind.Markdown, value: clusterOnlyMarkdown(ctx, ref.name) }, range };
+  }
+  if (res && isOnIdentity(doc, offset)) {
+    const { path } = doc.pathAt(offset);
+    const r = doc.offsetsOf(path);
+    return { contents: { kind: MarkupKind.Markdown, value: resourceSummary(ctx, res) }, range: r ? file.range(r[0], r[1]) : undefined };
+  }
+  if (token.isCancellationRequested) return null;
+  const yls = await ctx.yaml.hover(slice, params.position);
+  if (res && isOnPlacement(doc, offset)) {
+    const extra = yls && typeof yls.contents === 'object' && 'value' in yls.contents ? `\n\n---\n\n${yls.contents.value}` : '';
+    return { contents: { kind: MarkupKind.Markdown, value: placementMarkdown(ctx, res) + extra }, range: yls?.range };
+  }
+  return yls;
+}
+
+function clusterOnlyMarkdown(ctx: ServerContext, name: string): string {
+  const c = ctx.ws.clusters().find((x) => x.name === name);
+  if (!c) return `**${name}**: not a known cluster (no KubeFedCluster, clusters file entry or kubeconfig context of that name).`;
+  const labels = Object.entries(c.labels).map(([k, v]) => `\`${k}=${v}\``).join(', ');
+  return `**${c.name}** — ${c.source}${c.ready === false ? ', not ready' : ''}${labels ? `\n\nlabels: ${labels}` : ''}`;
+}
+
+export function clusterObject(ctx: ServerContext, name: string): JsonObject | undefined {
+  return ctx.ws.clusters().find((c) => c.name === name)?.object;
+}

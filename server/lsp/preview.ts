@@ -1,0 +1,118 @@
+/**
+ * Per-cluster previews as text: the object a cluster receives as YAML with overridden fields
+ * marked, Secret data masked, and placement explanations. Used by hover, code lenses and the
+ * kubefed/render request.
+ */
+import { stringify } from 'yaml';
+import type { FederatedResource, RenderedObject } from '../engine/resources.ts';
+import { deepClone, isObject, type JsonObject } from '../engine/json.ts';
+import { parseSlice } from '../engine/parse.ts';
+import type { ServerContext } from './context.ts';
+import { parsePointer } from './schemas.ts';
+
+export const MASK = '••••••••';
+
+/** A copy of the object with Secret values replaced (keys kept). */
+export function maskSecret(obj: JsonObject, targetKind: string): JsonObject {
+  if (targetKind !== 'Secret') return obj;
+  const o = deepClone(obj);
+  for (const f of ['data', 'stringData']) {
+    const d = o[f];
+    if (isObject(d)) for (const k of Object.keys(d)) d[k] = MASK;
+  }
+  return o;
+}
+
+export const OVERRIDDEN_MARK = '# ← overridden';
+
+/**
+ * YAML of a rendered object; every line holding an overridden field ends with
+ * `# ← overridden` (the key line for collections).
+ */
+export function renderedYaml(obj: JsonObject, overriddenPaths: string[], targetKind: string, mask = true): string {
+  const shown = mask ? maskSecret(obj, targetKind) : obj;
+  const text = stringify(shown, { lineWidth: 0, aliasDuplicateObjects: false });
+  if (!overriddenPaths.length) return text;
+  const doc = parseSlice(text, { start: 0, end: text.length }, 0);
+  const lines = text.split('\n');
+  const marked = new Set<number>();
+  for (const p of overriddenPaths) {
+    const segs = p.startsWith('/') ? parsePointer(p) : p.split('.');
+    if (!segs) continue;
+    const path = segs.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    // the field itself, else its nearest existing parent (a removed field marks its parent)
+    for (let n = path.length; n > 0; n--) {
+      const r = doc.keyOffsetsOf(path.slice(0, n));
+      if (r) {
+        const line = text.slice(0, r[0]).split('\n').length - 1;
+        marked.add(line);
+        break;
+      }
+    }
+  }
+  for (const l of marked) if (lines[l] !== undefined) lines[l] = `${lines[l]}  ${OVERRIDDEN_MARK}`;
+  return lines.join('\n');
+}
+
+export function readyText(ctx: ServerContext, cluster: string): string {
+  const c = ctx.ws.clusters().find((x) => x.name === cluster);
+  if (!c) return ' (unknown cluster)';
+  return c.ready === false ? ' (not ready)' : '';
+}
+
+/** Markdown: the object `cluster` receives, or why it receives nothing. */
+export function clusterPreviewMarkdown(ctx: ServerContext, res: FederatedResource, cluster: string): string {
+  const reason = res.placement.reasons[cluster];
+  const head = `**${res.kind} ${res.namespace ? res.namespace + '/' : ''}${res.name} → ${cluster}**${readyText(ctx, cluster)}`;
+  if (!res.placement.selected.includes(cluster)) {
+    return `${head}\n\nNot placed on ${cluster}${reason ? `: ${reasonText(reason)}` : ''}. The cluster receives nothing${res.era === 'v1beta1' ? ' (an existing copy is deleted)' : ''}.`;
+  }
+  const r: RenderedObject = ctx.ws.render(res, cluster);
+  if (!r.ok || !r.object) return `${head}\n\n**${r.status ?? 'failed'}**: ${r.message ?? 'the object cannot be computed'}`;
+  const mask = ctx.settings.maskSecrets !== false;
+  const n = r.overriddenPaths.length;
+  return `${head}${n ? ` — ${n} override${n === 1 ? '' : 's'}` : ''}\n\n\`\`\`yaml\n${renderedYaml(r.object, r.overriddenPaths, res.targetKind, mask)}\`\`\``;
+}
+
+export function reasonText(r: { selected: boolean; why: string; detail?: string }): string {
+  const why: Record<string, string> = {
+    'explicit-list': 'listed in placement.clusters',
+    'not-in-list': 'not listed in placement.clusters',
+    'empty-list': 'placement.clusters is empty',
+    'selector-match': 'labels match the clusterSelector',
+    'selector-mismatch': 'labels do not match the clusterSelector',
+    'selector-all': 'the clusterSelector selects every cluster',
+    'no-placement': 'no placement',
+    'excluded-by-namespace': 'excluded by the FederatedNamespace placement',
+    'namespace-not-federated': 'the namespace has no FederatedNamespace',
+    'not-ready': 'cluster not ready',
+    'cluster-names': 'listed in clusterNames',
+    'not-in-cluster-names': 'not listed in clusterNames',
+    'namespace-without-placement': 'a namespace without placement goes everywhere',
+  };
+  const base = why[r.why] ?? r.why;
+  return r.detail && !base.includes(r.detail) ? `${base} — ${r.detail}` : base;
+}
+
+/** Markdown table of the placement decision for every known cluster. */
+export function placementMarkdown(ctx: ServerContext, res: FederatedResource): string {
+  const clusters = ctx.ws.clusters();
+  const sel = res.placement.selected;
+  const lines = [`**Placement of ${res.kind} ${res.namespace ? res.namespace + '/' : ''}${res.name}**: ${sel.length} of ${clusters.length} clusters`];
+  if (res.placement.error) lines.push(`\n**ComputePlacementFailed**: ${res.placement.error}`);
+  if (res.rsp?.schedule) lines.push(`\nPlacement rewritten by ReplicaSchedulingPreference ${res.rsp.object.meta.name} (${res.rsp.totalReplicas} replicas).`);
+  lines.push('', '| cluster | | why |', '|---|---|---|');
+  for (const c of clusters) {
+    const r = res.placement.reasons[c.name];
+    const on = sel.includes(c.name);
+    lines.push(`| ${c.name}${c.ready === false ? ' (not ready)' : ''} | ${on ? '✓' : '✗'} | ${r ? reasonText(r) : on ? 'selected' : 'not selected'} |`);
+  }
+  return lines.join('\n');
+}
+
+export function replicaSummary(res: FederatedResource): string | undefined {
+  const s = res.rsp?.schedule;
+  if (!s) return undefined;
+  const names = Object.keys(s).sort();
+  return `RSP: ${res.rsp!.totalReplicas} replicas → ${names.map((n) => s[n]).join(' / ')}`;
+}

@@ -1,0 +1,517 @@
+/**
+ * Schema registry: turns the generated Kubernetes definitions bundle (server/schemas/k8s.json)
+ * and KubeFed's own kinds into standalone JSON schemas, one per kind, served to
+ * yaml-language-server under `https://schemas.kubefed-tools.invalid/...` identifiers (never fetched:
+ * the schema request service answers them from memory).
+ *
+ * Federated kinds are derived from their target kind: `spec.template` is the target schema; an
+ * override `value` is checked against the schema of the field its `path` points to (one schema
+ * per set of paths, see `schemaIdFor`).
+ */
+import k8sBundle from '../schemas/k8s.json';
+import {
+  KUBEFED_KINDS,
+  LABEL_SELECTOR,
+  OBJECT_META,
+  V1ALPHA1_OVERRIDE_FIELDS,
+  V1ALPHA1_TEMPLATE_TYPES,
+  clusterOverrideItem,
+  topLevel,
+  v1alpha1Override,
+  v1alpha1Placement,
+  v1beta1Overrides,
+  v1beta1Placement,
+  type Schema,
+} from './kubefedSchemas.ts';
+
+export type { Schema };
+
+export const SCHEMA_PREFIX = 'https://schemas.kubefed-tools.invalid/';
+
+export interface KindInfo {
+  apiVersion: string;
+  group: string;
+  version: string;
+  kind: string;
+  definition: string;
+  namespaced: boolean;
+}
+
+export interface SchemaBundle {
+  version: string;
+  kinds: KindInfo[];
+  definitions: Record<string, Schema>;
+}
+
+export type KindCategory =
+  | { type: 'k8s'; info: KindInfo }
+  | { type: 'kubefed' }
+  | { type: 'federated'; era: 'v1beta1'; target: KindInfo }
+  | { type: 'v1alpha1-template'; target: KindInfo }
+  | { type: 'v1alpha1-placement'; target?: KindInfo }
+  | { type: 'v1alpha1-override'; target: KindInfo; field: string[] }
+  | { type: 'list' };
+
+export const FEDERATED_GROUP = 'types.kubefed.io';
+export const V1BETA1_API = 'types.kubefed.io/v1beta1';
+export const V1ALPHA1_API = 'core.federation.k8s.io/v1alpha1';
+/** Groups whose kinds are all known: a kind not listed there is a mistake, not a custom resource. */
+const CLOSED_GROUPS = new Set(['core.kubefed.io', 'scheduling.kubefed.io', 'core.federation.k8s.io', 'scheduling.federation.k8s.io']);
+
+/** Default federated types of `kubefedctl enable` (charts/kubefed FTCs), by target kind. */
+export const DEFAULT_FEDERATED_TARGETS = [
+  'ClusterRole',
+  'ConfigMap',
+  'Deployment',
+  'Ingress',
+  'Job',
+  'Namespace',
+  'ReplicaSet',
+  'Secret',
+  'ServiceAccount',
+  'Service',
+];
+
+const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0).toString(36);
+}
+
+export class SchemaRegistry {
+  readonly version: string;
+  readonly definitions: Record<string, Schema>;
+  private readonly k8s = new Map<string, KindInfo>();
+  private readonly byKind = new Map<string, KindInfo[]>();
+  private readonly groups = new Set<string>();
+  /** Federated kinds declared by FederatedTypeConfigs of the workspace: key -> target key. */
+  private extraFederated = new Map<string, string>();
+  /** Targets of workspace/built-in type configs that the schema bundle does not have. */
+  private readonly loose = new Map<string, KindInfo>();
+  private readonly contents = new Map<string, string>();
+  private readonly pathSets = new Map<string, string[]>();
+
+  constructor(bundle: SchemaBundle = k8sBundle as unknown as SchemaBundle) {
+    this.version = bundle.version;
+    this.definitions = bundle.definitions;
+    for (const k of bundle.kinds) {
+      this.k8s.set(key(k.apiVersion, k.kind), k);
+      const list = this.byKind.get(k.kind) ?? [];
+      list.push(k);
+      this.byKind.set(k.kind, list);
+      this.groups.add(k.group);
+    }
+  }
+
+  /** All Kubernetes kinds of the bundle. */
+  k8sKinds(): KindInfo[] {
+    return [...this.k8s.values()];
+  }
+
+  /** The preferred Kubernetes kind for a bare kind name (`Ingress` -> networking.k8s.io/v1). */
+  targetByKind(kind: string, apiVersion?: string): KindInfo | undefined {
+    if (apiVersion) {
+      const exact = this.k8s.get(key(apiVersion, kind));
+      if (exact) return exact;
+    }
+    const list = this.byKind.get(kind);
+    if (!list?.length) return undefined;
+    return list.find((k) => k.version === 'v1') ?? list[0];
+  }
+
+  /** Federated kinds known without looking at the workspace: v1beta1 for every target kind. */
+  federatedKinds(): { apiVersion: string; kind: string; target: KindInfo; isDefault: boolean }[] {
+    const out: { apiVersion: string; kind: string; target: KindInfo; isDefault: boolean }[] = [];
+    const seen = new Set<string>();
+    for (const t of this.k8sKinds()) {
+      const kind = 'Federated' + t.kind;
+      if (seen.has(kind)) continue;
+      const target = this.targetByKind(t.kind)!;
+      seen.add(kind);
+      out.push({ apiVersion: V1BETA1_API, kind, target, isDefault: DEFAULT_FEDERATED_TARGETS.includes(t.kind) });
+    }
+    for (const [k, tk] of this.extraFederated) {
+      const [apiVersion, kind] = k.split('|');
+      const target = this.k8s.get(tk) ?? this.loose.get(tk);
+      if (target && !seen.has(kind)) {
+        seen.add(kind);
+        out.push({ apiVersion, kind, target, isDefault: DEFAULT_FEDERATED_TARGETS.includes(target.kind) });
+      }
+    }
+    return out.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.kind.localeCompare(b.kind));
+  }
+
+  /** v1alpha1 kinds (template, placement, override). */
+  v1alpha1Kinds(): { kind: string; role: 'template' | 'placement' | 'override'; target: string }[] {
+    const out: { kind: string; role: 'template' | 'placement' | 'override'; target: string }[] = [];
+    for (const t of V1ALPHA1_TEMPLATE_TYPES) {
+      out.push({ kind: `Federated${t}`, role: 'template', target: t });
+      out.push({ kind: `Federated${t}Placement`, role: 'placement', target: t });
+      if (V1ALPHA1_OVERRIDE_FIELDS[t]) out.push({ kind: `Federated${t}Override`, role: 'override', target: t });
+    }
+    out.push({ kind: 'FederatedNamespacePlacement', role: 'placement', target: 'Namespace' });
+    return out;
+  }
+
+  kubefedKinds(): { apiVersion: string; kind: string }[] {
+    return Object.keys(KUBEFED_KINDS).map((k) => {
+      const [apiVersion, kind] = k.split('|');
+      return { apiVersion, kind };
+    });
+  }
+
+  /** Replaces the federated types declared by the workspace's FederatedTypeConfigs. */
+  setWorkspaceFederatedTypes(types: { apiVersion: string; kind: string; targetApiVersion: string; targetKind: string }[]): boolean {
+    const next = new Map<string, string>();
+    for (const t of types) {
+      const tk = key(t.targetApiVersion, t.targetKind);
+      next.set(key(t.apiVersion, t.kind), tk);
+      if (!this.k8s.has(tk)) {
+        // A target this Kubernetes version does not serve (extensions/v1beta1 Ingress): no template schema.
+        const slash = t.targetApiVersion.indexOf('/');
+        this.loose.set(tk, {
+          apiVersion: t.targetApiVersion,
+          group: slash < 0 ? '' : t.targetApiVersion.slice(0, slash),
+          version: slash < 0 ? t.targetApiVersion : t.targetApiVersion.slice(slash + 1),
+          kind: t.targetKind,
+          definition: '',
+          namespaced: true,
+        });
+      }
+    }
+    const same = next.size === this.extraFederated.size && [...next].every(([k, v]) => this.extraFederated.get(k) === v);
+    this.extraFederated = next;
+    return !same;
+  }
+
+  /** What an apiVersion/kind pair is; undefined for kinds outside every known group. */
+  categorize(apiVersion: string, kind: string): KindCategory | { type: 'unknown-kind'; group: string } | undefined {
+    if (kind === 'List' && apiVersion === 'v1') return { type: 'list' };
+    const k = key(apiVersion, kind);
+    const info = this.k8s.get(k);
+    if (info) return { type: 'k8s', info };
+    if (KUBEFED_KINDS[k]) return { type: 'kubefed' };
+    const extra = this.extraFederated.get(k);
+    if (extra) {
+      const target = this.k8s.get(extra) ?? this.loose.get(extra);
+      if (target) return { type: 'federated', era: 'v1beta1', target };
+    }
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    if (group === FEDERATED_GROUP && kind.startsWith('Federated')) {
+      const target = this.targetByKind(kind.slice('Federated'.length));
+      if (target) return { type: 'federated', era: 'v1beta1', target };
+      return { type: 'unknown-kind', group };
+    }
+    if (apiVersion === V1ALPHA1_API) {
+      const m = /^Federated(\w+?)(Placement|Override)?$/.exec(kind);
+      if (m) {
+        const base = m[1];
+        if (m[2] === 'Placement' && (V1ALPHA1_TEMPLATE_TYPES.includes(base) || base === 'Namespace')) {
+          return { type: 'v1alpha1-placement', target: this.targetByKind(base) };
+        }
+        const target = this.targetByKind(base);
+        if (target && m[2] === 'Override' && V1ALPHA1_OVERRIDE_FIELDS[base]) {
+          return { type: 'v1alpha1-override', target, field: V1ALPHA1_OVERRIDE_FIELDS[base] };
+        }
+        if (target && !m[2] && V1ALPHA1_TEMPLATE_TYPES.includes(base)) return { type: 'v1alpha1-template', target };
+      }
+      return { type: 'unknown-kind', group };
+    }
+    if (CLOSED_GROUPS.has(group) || this.groups.has(group)) return { type: 'unknown-kind', group };
+    return undefined;
+  }
+
+  /** Kinds of the same group, nearest first, for "did you mean" messages and quick fixes. */
+  suggestKinds(apiVersion: string, kind: string, max = 3): { apiVersion: string; kind: string }[] {
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    let candidates: { apiVersion: string; kind: string }[] = [];
+    if (group === FEDERATED_GROUP) candidates = this.federatedKinds().map((f) => ({ apiVersion, kind: f.kind }));
+    else if (apiVersion === V1ALPHA1_API) candidates = this.v1alpha1Kinds().map((f) => ({ apiVersion, kind: f.kind }));
+    else {
+      candidates = this.kubefedKinds().filter((k) => k.apiVersion.startsWith(group + '/') || k.apiVersion === apiVersion);
+      for (const k of this.k8s.values()) if (k.group === group) candidates.push({ apiVersion: k.apiVersion, kind: k.kind });
+      // a kind of another group with the same name (apps/v1 Ingress -> networking.k8s.io/v1 Ingress)
+      for (const k of this.byKind.get(kind) ?? []) candidates.push({ apiVersion: k.apiVersion, kind: k.kind });
+    }
+    const lower = kind.toLowerCase();
+    return candidates
+      .map((c) => ({ c, d: c.kind === kind ? 0 : editDistance(lower, c.kind.toLowerCase()) }))
+      .filter((x) => x.d <= Math.max(2, Math.floor(kind.length / 3)) || x.c.kind === kind)
+      .sort((a, b) => a.d - b.d || a.c.kind.localeCompare(b.c.kind))
+      .slice(0, max)
+      .map((x) => x.c);
+  }
+
+  /**
+   * Schema identifier for a document of this apiVersion/kind, or undefined when there is none.
+   * `overridePaths` (v1beta1 federated kinds) adds a check of each override value against the
+   * schema of its path; `listKinds` gives the item kinds of a `v1/List`.
+   */
+  schemaIdFor(apiVersion: string, kind: string, opts: { overridePaths?: string[]; listKinds?: [string, string][] } = {}): string | undefined {
+    const c = this.categorize(apiVersion, kind);
+    if (!c || c.type === 'unknown-kind') return undefined;
+    if (c.type === 'list') {
+      const items = [...new Set((opts.listKinds ?? []).map(([a, k]) => key(a, k)))].filter((k) => {
+        const [a, kk] = k.split('|');
+        const ic = this.categorize(a, kk);
+        return ic && ic.type !== 'unknown-kind' && ic.type !== 'list';
+      });
+      if (!items.length) return undefined;
+      items.sort();
+      const h = hash(items.join('\n'));
+      this.pathSets.set('list:' + h, items);
+      return `${SCHEMA_PREFIX}list/${h}.json`;
+    }
+    const av = (a: string) => a.replace(/\//g, '~');
+    let id = `${SCHEMA_PREFIX}kind/${av(apiVersion)}/${kind}`;
+    if (c.type === 'federated') id += `/${av(c.target.apiVersion)}/${c.target.kind}`;
+    const paths = c.type === 'federated' ? [...new Set(opts.overridePaths ?? [])].filter((p) => p.startsWith('/')).sort() : [];
+    if (paths.length) {
+      const h = hash(paths.join('\n'));
+      this.pathSets.set(id + '|' + h, paths);
+      id += `/paths-${h}`;
+    }
+    return id + '.json';
+  }
+
+  /** The JSON text of a schema identifier (what the schema request service answers). */
+  content(id: string): string | undefined {
+    const cached = this.contents.get(id);
+    if (cached) return cached;
+    const schema = this.build(id);
+    if (!schema) return undefined;
+    const text = JSON.stringify(schema);
+    if (this.contents.size > 500) this.contents.clear();
+    this.contents.set(id, text);
+    return text;
+  }
+
+  private build(id: string): Schema | undefined {
+    if (!id.startsWith(SCHEMA_PREFIX)) return undefined;
+    const rest = id.slice(SCHEMA_PREFIX.length).replace(/\.json$/, '');
+    if (rest.startsWith('list/')) {
+      const items = this.pathSets.get('list:' + rest.slice(5));
+      if (!items) return undefined;
+      return this.listSchema(items);
+    }
+    if (!rest.startsWith('kind/')) return undefined;
+    const parts = rest.slice(5).split('/');
+    const apiVersion = parts[0].replace(/~/g, '/');
+    const kind = parts[1];
+    let pathsKey: string | undefined;
+    const last = parts[parts.length - 1];
+    if (last.startsWith('paths-')) pathsKey = id.slice(0, id.lastIndexOf('/paths-')) + '|' + last.slice(6);
+    const paths = pathsKey ? this.pathSets.get(pathsKey) : undefined;
+    const root = this.rootSchema(apiVersion, kind, paths);
+    return root ? this.standalone(root) : undefined;
+  }
+
+  /** The root schema of a kind (references into `#/definitions`), or undefined. */
+  rootSchema(apiVersion: string, kind: string, overridePaths?: string[]): Schema | undefined {
+    const c = this.categorize(apiVersion, kind);
+    if (!c) return undefined;
+    switch (c.type) {
+      case 'k8s':
+        return { $ref: `#/definitions/${c.info.definition}` };
+      case 'kubefed':
+        return KUBEFED_KINDS[key(apiVersion, kind)];
+      case 'federated':
+        return this.v1beta1Federated(apiVersion, kind, c.target, overridePaths);
+      case 'v1alpha1-template':
+        return topLevel(apiVersion, kind, `Template of the federated ${c.target.kind} (v1alpha1 era); placement and overrides are separate objects with the same namespace/name.`, {
+          spec: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { template: this.templateSchema(c.target, false) },
+          },
+        });
+      case 'v1alpha1-placement':
+        return v1alpha1Placement(apiVersion, kind);
+      case 'v1alpha1-override':
+        return v1alpha1Override(apiVersion, kind, c.field[c.field.length - 1], this.schemaAt(c.target, c.field) ?? {});
+      default:
+        return undefined;
+    }
+  }
+
+  /** The target schema as a template: no status, apiVersion/kind free (they may be omitted). */
+  templateSchema(target: KindInfo, v1beta1: boolean): Schema {
+    if (!this.definitions[target.definition]) {
+      return { type: 'object', description: `The ${target.kind} (${target.apiVersion}) to propagate. No schema: Kubernetes ${this.version} does not serve ${target.apiVersion}.` };
+    }
+    const def = this.deref({ $ref: `#/definitions/${target.definition}` });
+    const props = { ...((def.properties as Record<string, Schema>) ?? {}) };
+    delete props.status;
+    props.apiVersion = { type: 'string', description: `Defaults to \`${target.apiVersion}\`.` };
+    props.kind = { type: 'string', enum: [target.kind], description: `Always \`${target.kind}\` (set from the type config).` };
+    return {
+      ...def,
+      description: `The ${target.kind} to propagate${v1beta1 ? '; metadata name/namespace are taken from the federated object' : ''}.`,
+      properties: props,
+    };
+  }
+
+  private v1beta1Federated(apiVersion: string, kind: string, target: KindInfo, overridePaths?: string[]): Schema {
+    const rules: Schema[] = [];
+    for (const p of overridePaths ?? []) {
+      const segs = parsePointer(p);
+      if (!segs) continue;
+      const s = this.schemaAt(target, segs);
+      if (!s) continue;
+      rules.push({
+        if: { properties: { path: { const: p }, op: { not: { const: 'remove' } } }, required: ['path'] },
+        then: { properties: { value: s } },
+      });
+    }
+    const spec: Record<string, Schema> = {
+      template: this.templateSchema(target, true),
+      placement: v1beta1Placement(),
+      overrides: v1beta1Overrides(clusterOverrideItem(rules.length ? { allOf: rules } : {})),
+    };
+    const replicas = this.schemaAt(target, ['spec', 'replicas']);
+    if (replicas && replicas.type === 'integer') {
+      spec.retainReplicas = { type: 'boolean', description: 'Keep the replicas of the member cluster copy (set by an autoscaler) instead of the template value.' };
+    }
+    return topLevel(
+      apiVersion,
+      kind,
+      `Federated ${target.kind} (${target.apiVersion}): template, placement and per-cluster overrides.`,
+      {
+        spec: { type: 'object', additionalProperties: false, properties: spec, description: 'Template, placement and overrides.' },
+        status: { type: 'object', description: 'Written by KubeFed.' },
+      },
+      ['spec'],
+    );
+  }
+
+  private listSchema(items: string[]): Schema {
+    const defs: Record<string, Schema> = {};
+    const rules: Schema[] = [];
+    for (const k of items) {
+      const [a, kk] = k.split('|');
+      const root = this.rootSchema(a, kk);
+      if (!root) continue;
+      const name = `kind:${k}`;
+      defs[name] = root;
+      rules.push({ if: { properties: { apiVersion: { const: a }, kind: { const: kk } }, required: ['apiVersion', 'kind'] }, then: { $ref: `#/definitions/${escapePointer(name)}` } });
+    }
+    const root: Schema = {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string', enum: ['v1'] },
+        kind: { type: 'string', enum: ['List'] },
+        metadata: { type: 'object' },
+        items: { type: 'array', items: { allOf: rules } },
+      },
+    };
+    return this.standalone(root, defs);
+  }
+
+  /** Adds every definition reachable from `root` (and from `extra`) under `definitions`. */
+  private standalone(root: Schema, extra: Record<string, Schema> = {}): Schema {
+    const defs: Record<string, Schema> = { ...extra };
+    const pending: unknown[] = [root, ...Object.values(extra)];
+    const seen = new Set<string>();
+    while (pending.length) {
+      const n = pending.pop();
+      if (Array.isArray(n)) {
+        pending.push(...n);
+      } else if (n && typeof n === 'object') {
+        for (const [k, v] of Object.entries(n)) {
+          if (k === '$ref' && typeof v === 'string' && v.startsWith('#/definitions/')) {
+            const name = v.slice('#/definitions/'.length);
+            if (!seen.has(name) && this.definitions[name]) {
+              seen.add(name);
+              defs[name] = this.definitions[name];
+              pending.push(this.definitions[name]);
+            }
+          } else if (typeof v === 'object') pending.push(v);
+        }
+      }
+    }
+    return { $schema: 'http://json-schema.org/draft-07/schema#', ...root, definitions: defs };
+  }
+
+  /** Follows `$ref` and single-`allOf` wrappers, keeping the outer description. */
+  deref(s: Schema | undefined): Schema {
+    let cur = s ?? {};
+    for (let guard = 0; guard < 20; guard++) {
+      if (typeof cur.$ref === 'string' && cur.$ref.startsWith('#/definitions/')) {
+        const target = this.definitions[cur.$ref.slice('#/definitions/'.length)] ?? {};
+        cur = { ...target, ...(cur.description ? { description: cur.description } : {}) };
+      } else if (Array.isArray(cur.allOf) && cur.allOf.length === 1 && !cur.properties && !cur.type) {
+        const inner = cur.allOf[0] as Schema;
+        const { allOf: _allOf, ...rest } = cur;
+        cur = { ...this.deref(inner), ...rest };
+      } else break;
+    }
+    return cur;
+  }
+
+  /**
+   * Schema of the field at a path inside an object of the target kind (numbers and `-` step into
+   * arrays); undefined where the schema does not describe such a field.
+   */
+  schemaAt(target: KindInfo, path: (string | number)[]): Schema | undefined {
+    let cur = this.deref({ $ref: `#/definitions/${target.definition}` });
+    for (const seg of path) {
+      const type = cur.type;
+      const isArray = type === 'array' || (Array.isArray(type) && type.includes('array'));
+      if (isArray && (typeof seg === 'number' || seg === '-' || /^\d+$/.test(String(seg)))) {
+        cur = this.deref(cur.items as Schema);
+        continue;
+      }
+      const props = cur.properties as Record<string, Schema> | undefined;
+      if (props && Object.prototype.hasOwnProperty.call(props, String(seg))) {
+        cur = this.deref(props[String(seg)]);
+        continue;
+      }
+      if (cur.additionalProperties && typeof cur.additionalProperties === 'object') {
+        cur = this.deref(cur.additionalProperties as Schema);
+        continue;
+      }
+      if (cur.type === 'object' && !props && cur.additionalProperties === undefined) return {};
+      return undefined;
+    }
+    return cur;
+  }
+
+  /** Well-known definition names, for callers that build schemas (placement selectors etc.). */
+  static readonly OBJECT_META = OBJECT_META;
+  static readonly LABEL_SELECTOR = LABEL_SELECTOR;
+}
+
+/** RFC 6901 pointer -> segments (numbers stay strings); undefined if it does not start with `/`. */
+export function parsePointer(p: string): string[] | undefined {
+  if (!p.startsWith('/')) return undefined;
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function escapePointer(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[n];
+}

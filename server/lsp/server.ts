@@ -1,0 +1,196 @@
+/**
+ * KubeFed language server: `node dist/server.js --stdio` (or `--node-ipc`, `--socket=<port>`).
+ *
+ * Generic YAML/Kubernetes schema features come from yaml-language-server, embedded as a library
+ * and fed one `---` document at a time; everything federation-specific comes from the engine
+ * (server/engine). One file per feature, like yaml-language-server's services.
+ */
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { Workspace } from '../engine/workspace.ts';
+import { DocumentManager } from './documents.ts';
+import { SchemaRegistry } from './schemas.ts';
+import { YamlService } from './yamlService.ts';
+import { DiagnosticsPublisher } from './diagnostics.ts';
+import { bumpSchemaGeneration, type ServerContext, type Settings } from './context.ts';
+import { ClusterSources } from './clusters.ts';
+import { onCompletion } from './completion.ts';
+import { onHover } from './hover.ts';
+import { onCodeLens } from './codelens.ts';
+import { onCodeAction } from './codeactions.ts';
+import { onInlayHints } from './inlayhints.ts';
+import { onDefinition, onReferences } from './definition.ts';
+import { onDocumentSymbols, onWorkspaceSymbols } from './symbols.ts';
+import { registerRequests, InventoryChangedNotification } from './requests.ts';
+import { guard } from './cancel.ts';
+
+const connection = createConnection(ProposedFeatures.all);
+const ws = new Workspace();
+const schemas = new SchemaRegistry();
+const yaml = new YamlService(schemas);
+const docs = new DocumentManager(ws);
+const settings: Settings = {};
+const ctx: ServerContext = { connection, ws, docs, schemas, yaml, settings };
+const diagnostics = new DiagnosticsPublisher(ctx);
+const clusterSources = new ClusterSources(ctx);
+
+let workspaceFolders: WorkspaceFolder[] = [];
+let canWatchFiles = false;
+let canConfigure = false;
+let lastInventory = '';
+let lastFederatedTypes = '';
+
+docs.onChange((uris) => diagnostics.schedule(uris));
+
+diagnostics.afterAnalysis(() => {
+  const a = ws.analysis();
+  // Federated types declared by workspace FederatedTypeConfigs change the schemas.
+  const types = a.types.all
+    .filter((t) => t.era === 'v1beta1' && t.federatedKind && t.federatedGroup)
+    .map((t) => ({
+      apiVersion: `${t.federatedGroup}/${t.federatedVersion ?? 'v1beta1'}`,
+      kind: t.federatedKind as string,
+      targetApiVersion: t.targetGroup ? `${t.targetGroup}/${t.targetVersion}` : t.targetVersion,
+      targetKind: t.targetKind,
+    }));
+  const tkey = JSON.stringify(types);
+  if (tkey !== lastFederatedTypes) {
+    lastFederatedTypes = tkey;
+    if (schemas.setWorkspaceFederatedTypes(types)) {
+      bumpSchemaGeneration();
+      diagnostics.revalidateAll();
+    }
+  }
+  const inv = JSON.stringify(a.clusters.map((c) => [c.name, c.labels, c.source, c.ready ?? null]));
+  if (inv !== lastInventory) {
+    const first = lastInventory === '';
+    lastInventory = inv;
+    if (!first || a.clusters.length) {
+      void connection.sendNotification(InventoryChangedNotification, {
+        clusters: a.clusters.map((c) => ({ name: c.name, labels: c.labels, source: c.source, ready: c.ready })),
+      });
+    }
+  }
+});
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  canConfigure = !!caps.workspace?.configuration;
+  Object.assign(settings, (params.initializationOptions ?? {}) as Settings);
+  workspaceFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      completionProvider: { triggerCharacters: [':', ' ', '/', '"', "'"], resolveProvider: false },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      inlayHintProvider: { resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'kubefed-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canWatchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*.{yaml,yml}' }],
+    });
+  }
+  if (canConfigure) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubefed' });
+    await refreshSettings();
+  }
+  try {
+    connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+      docs.removeFolders(e.removed.map((f) => f.uri));
+      await docs.indexFolders(e.added.map((f) => f.uri));
+    });
+  } catch {
+    // client without workspace folder support
+  }
+  docs.addFolders(workspaceFolders.map((f) => f.uri));
+  await clusterSources.load();
+  diagnostics.schedule([]);
+  if (workspaceFolders.length) {
+    const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
+    connection.console.log(`kubefed: indexed ${n} YAML files`);
+  }
+});
+
+async function refreshSettings(): Promise<void> {
+  if (!canConfigure) return;
+  try {
+    const s = (await connection.workspace.getConfiguration('kubefed')) as Settings | null;
+    if (s && typeof s === 'object') Object.assign(settings, s);
+  } catch {
+    // keep initialization options
+  }
+}
+
+connection.onDidChangeConfiguration(async (change) => {
+  const s = (change.settings as { kubefed?: Settings } | undefined)?.kubefed;
+  if (s) Object.assign(settings, s);
+  else await refreshSettings();
+  await clusterSources.load();
+  diagnostics.schedule([]);
+});
+
+connection.onDidOpenTextDocument((p) => {
+  docs.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+});
+connection.onDidChangeTextDocument((p) => {
+  docs.didChange(p.textDocument.uri, p.textDocument.version, p.contentChanges);
+});
+connection.onDidCloseTextDocument(async (p) => {
+  await docs.didClose(p.textDocument.uri);
+  if (!ws.getFile(p.textDocument.uri)) diagnostics.cleared(p.textDocument.uri);
+});
+connection.onDidChangeWatchedFiles(async (p) => {
+  for (const c of p.changes) {
+    if (clusterSources.watches(c.uri)) {
+      await clusterSources.load();
+      diagnostics.schedule([]);
+      continue;
+    }
+    const deleted = c.type === FileChangeType.Deleted;
+    await docs.fileChanged(c.uri, deleted);
+    if (deleted) diagnostics.cleared(c.uri);
+  }
+});
+
+connection.onCompletion(guard(ctx, 'completion', onCompletion, { isIncomplete: false, items: [] }));
+connection.onHover(guard(ctx, 'hover', onHover, null));
+connection.onCodeLens(guard(ctx, 'codeLens', onCodeLens, []));
+connection.onCodeAction(guard(ctx, 'codeAction', (c, p, t) => onCodeAction(c, p, t, diagnostics), []));
+connection.languages.inlayHint.on(guard(ctx, 'inlayHint', onInlayHints, []));
+connection.onDefinition(guard(ctx, 'definition', onDefinition, null));
+connection.onReferences(guard(ctx, 'references', onReferences, []));
+connection.onDocumentSymbol(guard(ctx, 'documentSymbol', onDocumentSymbols, []));
+connection.onWorkspaceSymbol(guard(ctx, 'workspaceSymbol', onWorkspaceSymbols, []));
+registerRequests(ctx, diagnostics, clusterSources);
+
+process.on('uncaughtException', (e) => {
+  connection.console.error(`uncaught: ${e instanceof Error ? e.stack : String(e)}`);
+});
+process.on('unhandledRejection', (e) => {
+  connection.console.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`);
+});
+
+connection.listen();
