@@ -18,7 +18,7 @@ import type { ClusterInfo } from '../engine/inventory.ts';
 import { getPath, isObject, type Json, type JsonObject } from '../engine/json.ts';
 import type { ParsedDoc, PathSegment } from '../engine/parse.ts';
 import { listPointers } from '../engine/paths.ts';
-import { docAt, type ServerContext } from './context.ts';
+import { docAt, getIn, type ServerContext } from './context.ts';
 import { cursorContext, type CursorContext } from './cursor.ts';
 import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
 import { parsePointer, V1ALPHA1_API, type KindInfo } from './schemas.ts';
@@ -59,7 +59,7 @@ export async function onCompletion(ctx: ServerContext, params: CompletionParams,
     start: { line: params.position.line, character: cc.replaceStart },
     end: { line: params.position.line, character: cc.replaceEnd },
   };
-  const fed = federationItems(ctx, obj, rel, cc, range, doc);
+  const fed = federationItems(ctx, obj, rel, cc, range, doc, uri, slice.startLine);
   if (fed) return { isIncomplete: false, items: fed };
   if (token.isCancellationRequested) return { isIncomplete: false, items: [] };
   const list = await ctx.yaml.complete(slice, params.position);
@@ -131,13 +131,15 @@ function federationItems(
   cc: CursorContext,
   range: Range,
   doc: ParsedDoc,
+  uri: string,
+  startLine: number,
 ): CompletionItem[] | undefined {
   const apiVersion = typeof obj?.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj?.kind === 'string' ? obj.kind : '';
   const clusters = ctx.ws.clusters();
 
   // apiVersion / kind at the top of a document
-  if (rel.length === 0 && cc.inValue && cc.key === 'kind') return kindItems(ctx, apiVersion, range, doc);
+  if (rel.length === 0 && cc.inValue && cc.key === 'kind') return kindItems(ctx, apiVersion, range, doc, startLine);
   if (rel.length === 0 && cc.inValue && cc.key === 'apiVersion') return apiVersionItems(ctx, kind, range);
 
   const cat = apiVersion && kind ? ctx.schemas.categorize(apiVersion, kind) : undefined;
@@ -177,16 +179,16 @@ function federationItems(
         });
       }
       if (cc.inValue && cc.key === 'values') {
-        const k = getPath(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', String(rel[4]), 'key']);
+        const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
         return typeof k === 'string' ? labelValueItems(idx, k, range) : undefined;
       }
     }
     if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*', 'values', '*']) && cc.seqItem) {
-      const k = getPath(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', String(rel[4]), 'key']);
+      const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
       return typeof k === 'string' ? labelValueItems(labelIndex(clusters), k, range) : undefined;
     }
     if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') {
-      return clusterItems(clusters, range, { placed: placedClusters(ctx, doc) });
+      return clusterItems(clusters, range, { placed: placedClusters(ctx, uri, doc) });
     }
     if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
       if (cc.key === 'op') {
@@ -244,9 +246,7 @@ function labelValueItems(idx: Map<string, Map<string, string[]>>, key: string, r
 }
 
 /** Clusters the resource of this document is placed on (for override cluster names). */
-function placedClusters(ctx: ServerContext, doc: ParsedDoc): Set<string> | undefined {
-  const uri = ctx.ws.uris().find((u) => ctx.ws.getFile(u)?.docs.includes(doc));
-  if (!uri) return undefined;
+function placedClusters(ctx: ServerContext, uri: string, doc: ParsedDoc): Set<string> | undefined {
   const res = ctx.ws.resourceAt(uri, doc.start + Math.max(0, doc.text.search(/^kind:/m)));
   return res ? new Set(res.placement.selected) : undefined;
 }
@@ -305,14 +305,13 @@ function pathItems(ctx: ServerContext, target: KindInfo, template: Json | undefi
   return [...items.values()];
 }
 
-function kindItems(ctx: ServerContext, apiVersion: string, range: Range, doc: ParsedDoc): CompletionItem[] {
+function kindItems(ctx: ServerContext, apiVersion: string, range: Range, doc: ParsedDoc, base: number): CompletionItem[] {
   const out: CompletionItem[] = [];
   const add = (av: string, kind: string, detail: string, sort: number) => {
     const edits: TextEdit[] = [];
     if (av !== apiVersion) {
       const m = /^apiVersion:[ \t]*(.*)$/m.exec(doc.text);
       const docLines = doc.text.slice(0, m ? m.index : 0).split('\n').length - 1;
-      const base = docStartLine(ctx, doc);
       if (m) {
         edits.push({ range: { start: { line: base + docLines, character: 0 }, end: { line: base + docLines, character: m[0].length } }, newText: `apiVersion: ${av}` });
       } else {
@@ -324,7 +323,7 @@ function kindItems(ctx: ServerContext, apiVersion: string, range: Range, doc: Pa
       kind: CompletionItemKind.Class,
       detail: av,
       labelDetails: { description: av },
-      sortText: `${sort}${kind}`,
+      sortText: `${String(sort).padStart(2, '0')}${kind}`,
       textEdit: { range, newText: kind },
       filterText: kind,
       additionalTextEdits: edits.length ? edits : undefined,
@@ -339,14 +338,6 @@ function kindItems(ctx: ServerContext, apiVersion: string, range: Range, doc: Pa
   const seen = new Map<string, CompletionItem>();
   for (const it of out.sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1))) if (!seen.has(it.label)) seen.set(it.label, it);
   return [...seen.values()];
-}
-
-function docStartLine(ctx: ServerContext, doc: ParsedDoc): number {
-  for (const u of ctx.ws.uris()) {
-    const f = ctx.ws.getFile(u);
-    if (f?.docs.includes(doc)) return f.lines.position(doc.start).line;
-  }
-  return 0;
 }
 
 function apiVersionItems(ctx: ServerContext, kind: string, range: Range): CompletionItem[] {

@@ -29,6 +29,8 @@ export interface ServerContext {
   schemas: SchemaRegistry;
   yaml: YamlService;
   settings: Settings;
+  /** Resolves when the initial workspace index is complete. */
+  ready: Promise<void>;
 }
 
 const sliceCache = new WeakMap<ParsedDoc, { gen: number; slice: Slice }>();
@@ -124,4 +126,20 @@ export function toPointer(path: readonly PathSegment[]): string {
 export function contains(r: Range, p: Position): boolean {
   const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
   return before(r.start, p) && before(p, r.end);
+}
+
+/** The value at a path of keys and array indexes (own properties only). */
+export function getIn(root: unknown, path: readonly PathSegment[]): import('../engine/json.ts').Json | undefined {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (Array.isArray(cur)) {
+      const i = typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : NaN;
+      if (!(i >= 0 && i < cur.length)) return undefined;
+      cur = cur[i];
+    } else if (isObject(cur)) {
+      if (!Object.prototype.hasOwnProperty.call(cur, String(seg))) return undefined;
+      cur = cur[String(seg)];
+    } else return undefined;
+  }
+  return cur as import('../engine/json.ts').Json | undefined;
 }

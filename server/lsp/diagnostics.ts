@@ -66,10 +66,48 @@ interface FileState {
   /** Schema diagnostics per document (file coordinates), from the last complete pass. */
   yaml: Diagnostic[];
   published?: string;
+  /** Engine diagnostics of the last full publication, and the file they were computed on. */
+  engine?: Diagnostic[];
+  file?: ParsedFile;
+}
+
+/**
+ * Moves diagnostics computed on `oldF` to `newF`: each follows its `---` document (matched by
+ * text); diagnostics of an edited document stay where they were if that document did not move.
+ */
+export function shiftDiagnostics(oldF: ParsedFile, newF: ParsedFile, diags: Diagnostic[]): Diagnostic[] {
+  if (oldF === newF || !diags.length) return diags;
+  const byText = new Map<string, number[]>();
+  newF.docs.forEach((d) => {
+    const l = byText.get(d.text);
+    const line = newF.lines.position(d.start).line;
+    if (l) l.push(line);
+    else byText.set(d.text, [line]);
+  });
+  const oldStarts = oldF.docs.map((d) => oldF.lines.position(d.start).line);
+  const newStartOf = oldF.docs.map((d) => byText.get(d.text)?.shift());
+  const sameIndexStart = oldF.docs.map((_, i) => (newF.docs[i] ? newF.lines.position(newF.docs[i].start).line : undefined));
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    let lo = 0;
+    let hi = oldStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (oldStarts[mid] <= d.range.start.line) lo = mid;
+      else hi = mid - 1;
+    }
+    const to = newStartOf[lo] ?? (sameIndexStart[lo] === oldStarts[lo] ? oldStarts[lo] : undefined);
+    if (to === undefined) continue;
+    const delta = to - oldStarts[lo];
+    out.push(delta === 0 ? d : { ...d, range: { start: { line: d.range.start.line + delta, character: d.range.start.character }, end: { line: d.range.end.line + delta, character: d.range.end.character } } });
+  }
+  return out;
 }
 
 export class DiagnosticsPublisher {
   private readonly state = new Map<string, FileState>();
+  /** Schema diagnostics by parsed document (unchanged documents are the same objects). */
+  private byDoc = new WeakMap<ParsedDoc, { schemaId: string; diags: Diagnostic[] }>();
   private readonly dirty = new Set<string>();
   private scheduled = false;
   private running = false;
@@ -97,6 +135,7 @@ export class DiagnosticsPublisher {
 
   /** Re-validates every open document (schemas changed). */
   revalidateAll(): void {
+    this.byDoc = new WeakMap();
     this.schedule(this.ctx.docs.openUris());
   }
 
@@ -136,10 +175,29 @@ export class DiagnosticsPublisher {
   }
 
   /** One publishing pass; false when abandoned for a newer change. */
+  /** Durations of the last pass, for `kubefed/stats`. */
+  lastPass = { analysisMs: 0, changedMs: 0, othersMs: 0 };
+
   private async pass(changed: string[], gen: number): Promise<boolean> {
     const { ws, docs } = this.ctx;
+    // 0. Changed open documents first, before the (workspace-wide) engine analysis: fresh schema
+    //    diagnostics plus the previous engine diagnostics moved along with their documents.
+    let fast = false;
+    for (const uri of changed) {
+      if (!docs.isOpen(uri) || !this.state.get(uri)?.file) continue;
+      const full = await this.validateOpen(uri, gen, 30);
+      if (full === undefined) return false;
+      fast = this.publishFast(uri) || fast;
+    }
+    if (fast) {
+      await yieldToLoop();
+      if (gen !== this.generation) return false;
+    }
+    const t0 = performance.now();
     ws.analysis();
     for (const cb of this.onAnalysis) cb();
+    const t1 = performance.now();
+    this.lastPass.analysisMs = Math.round((t1 - t0) * 10) / 10;
     const open = new Set(docs.openUris());
     // 1. changed open documents: schema diagnostics of changed slices (usually one), publish.
     const pending: string[] = [];
@@ -150,6 +208,8 @@ export class DiagnosticsPublisher {
       if (!full) pending.push(uri);
       this.publish(uri);
     }
+    const t2 = performance.now();
+    this.lastPass.changedMs = Math.round((t2 - t1) * 10) / 10;
     // 2. every other file: engine diagnostics may have changed anywhere (clusters, namespaces...).
     let t = Date.now();
     for (const uri of [...ws.uris(), ...this.state.keys()]) {
@@ -161,6 +221,7 @@ export class DiagnosticsPublisher {
         t = Date.now();
       }
     }
+    this.lastPass.othersMs = Math.round((performance.now() - t2) * 10) / 10;
     // 3. documents whose schema validation did not finish in the first slot (large files).
     for (const uri of pending) {
       const full = await this.validateOpen(uri, gen, Infinity);
@@ -192,7 +253,8 @@ export class DiagnosticsPublisher {
       const slice = sliceOf(this.ctx, file, doc);
       out.push(...kindDiagnostics(this.ctx, file, doc));
       if (!slice.schemaId) continue;
-      let d = yaml.cached(slice);
+      const known = this.byDoc.get(doc);
+      let d = known && known.schemaId === slice.schemaId ? known.diags : yaml.cached(slice);
       if (!d) {
         if (Date.now() - start > budgetMs) {
           complete = false;
@@ -205,6 +267,7 @@ export class DiagnosticsPublisher {
           chunk = Date.now();
         }
       }
+      if (!known || known.diags !== d) this.byDoc.set(doc, { schemaId: slice.schemaId, diags: d });
       for (const x of d) out.push({ ...x, range: sliceToFile(slice, x.range) });
     }
     if (!complete) {
@@ -216,9 +279,24 @@ export class DiagnosticsPublisher {
     return true;
   }
 
+  private publishFast(uri: string): boolean {
+    const st = this.state.get(uri);
+    const file = this.ctx.ws.getFile(uri);
+    if (!st?.file || !st.engine || !file) return false;
+    const all = [...shiftDiagnostics(st.file, file, st.engine), ...st.yaml];
+    all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const key = JSON.stringify(all);
+    if (st.published === key) return false;
+    st.published = key;
+    void this.ctx.connection.sendDiagnostics({ uri, diagnostics: all, version: this.ctx.docs.get(uri)?.version });
+    return true;
+  }
+
   private publish(uri: string): void {
     const st = this.state.get(uri) ?? { yaml: [] };
     const engine = this.ctx.ws.diagnostics(uri).map(toLspDiagnostic);
+    st.engine = engine;
+    st.file = this.ctx.ws.getFile(uri);
     const all = this.ctx.docs.isOpen(uri) ? [...engine, ...st.yaml] : engine;
     all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     const key = JSON.stringify(all);

@@ -130,7 +130,7 @@ export class DocumentManager {
       const text = await readText(file);
       if (text === undefined) continue;
       this.disk.add(uri);
-      this.ws.setFile(uri, text);
+      await this.feed(uri, text);
       changed.push(uri);
       if (Date.now() - last > 20) {
         await yieldToLoop();
@@ -139,6 +139,26 @@ export class DocumentManager {
     }
     this.emit(changed);
     return changed.length;
+  }
+
+  /**
+   * Hands a large file to the engine in growing prefixes cut at `---` lines, yielding in
+   * between: the engine re-parses only new documents, so no single step blocks for long.
+   */
+  private async feed(uri: string, text: string): Promise<void> {
+    if (text.length <= FEED_CHUNK * 2) {
+      this.ws.setFile(uri, text);
+      return;
+    }
+    let end = 0;
+    while (end < text.length) {
+      let next = text.indexOf('\n---', end + FEED_CHUNK);
+      next = next < 0 ? text.length : next + 1;
+      end = next;
+      this.ws.setFile(uri, text.slice(0, end));
+      if (end < text.length) await yieldToLoop();
+      if (this.open.has(uri)) return; // the editor's text took over meanwhile
+    }
   }
 
   removeFolders(folderUris: string[]): void {
@@ -206,6 +226,8 @@ async function readText(p: string): Promise<string | undefined> {
     return undefined;
   }
 }
+
+const FEED_CHUNK = 96 * 1024;
 
 export function yieldToLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));

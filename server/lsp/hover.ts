@@ -7,7 +7,7 @@ import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from
 import { getPath, isObject, type JsonObject } from '../engine/json.ts';
 import type { ParsedDoc, PathSegment } from '../engine/parse.ts';
 import type { FederatedResource } from '../engine/resources.ts';
-import { docAt, type ServerContext } from './context.ts';
+import { docAt, getIn, type ServerContext } from './context.ts';
 import { clusterPreviewMarkdown, placementMarkdown, replicaSummary } from './preview.ts';
 
 export interface ClusterRef {
@@ -43,7 +43,7 @@ export function clusterRefAt(doc: ParsedDoc, offset: number): ClusterRef | undef
   if (!role) return undefined;
   const full = [...base, ...rel];
   const r = isKey ? doc.keyOffsetsOf(full) : doc.offsetsOf(full);
-  const name = isKey ? String(rel[2]) : getPath(obj, rel.map(String));
+  const name = isKey ? String(rel[2]) : getIn(obj, rel);
   if (typeof name !== 'string' || !r || name === '*') return undefined;
   return { name, start: r[0], end: r[1], role };
 }

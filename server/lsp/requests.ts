@@ -6,6 +6,7 @@
  * - `kubefed/stats`      {} -> server statistics (memory, caches, swallowed errors)
  * - notification `kubefed/inventoryChanged` {clusters}
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NotificationType, RequestType, type Location, type Position } from 'vscode-languageserver';
 import type { JsonObject } from '../engine/json.ts';
 import type { FederatedResource } from '../engine/resources.ts';
@@ -78,7 +79,11 @@ export interface ClusterSummary {
 export const RenderRequest = new RequestType<RenderParams, RenderResult, void>('kubefed/render');
 export const PlacementRequest = new RequestType<Record<string, never> | undefined, PlacementResult, void>('kubefed/placement');
 export const ClustersRequest = new RequestType<Record<string, never> | undefined, { clusters: ClusterSummary[] }, void>('kubefed/clusters');
-export const StatsRequest = new RequestType<Record<string, never> | undefined, Record<string, unknown>, void>('kubefed/stats');
+export const StatsRequest = new RequestType<{ resetEventLoop?: boolean } | undefined, Record<string, unknown>, void>('kubefed/stats');
+
+/** Event-loop delay since start (or the last reset): how long the server was unresponsive. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 export const InventoryChangedNotification = new NotificationType<{ clusters: ClusterSummary[] }>('kubefed/inventoryChanged');
 
 function summary(res: FederatedResource): ResourceSummary {
@@ -171,10 +176,15 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
 
   connection.onRequest(
     StatsRequest,
-    guard(ctx, 'kubefed/stats', async () => {
+    guard(ctx, 'kubefed/stats', async (_c, p: { resetEventLoop?: boolean } | undefined) => {
+      await ctx.ready;
       await diagnostics.whenIdle();
       const m = process.memoryUsage();
+      const eventLoop = { maxMs: Math.round(loopDelay.max / 1e5) / 10, p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10 };
+      if (p?.resetEventLoop) loopDelay.reset();
       return {
+        eventLoop,
+        lastPass: diagnostics.lastPass,
         files: ws.uris().length,
         documents: ws.uris().reduce((n, u) => n + (ws.getFile(u)?.docs.length ?? 0), 0),
         openDocuments: ctx.docs.openUris().length,

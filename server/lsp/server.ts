@@ -40,7 +40,9 @@ const schemas = new SchemaRegistry();
 const yaml = new YamlService(schemas);
 const docs = new DocumentManager(ws);
 const settings: Settings = {};
-const ctx: ServerContext = { connection, ws, docs, schemas, yaml, settings };
+let markReady: () => void = () => {};
+const ready = new Promise<void>((r) => (markReady = r));
+const ctx: ServerContext = { connection, ws, docs, schemas, yaml, settings, ready };
 const diagnostics = new DiagnosticsPublisher(ctx);
 const clusterSources = new ClusterSources(ctx);
 
@@ -128,9 +130,13 @@ connection.onInitialized(async () => {
   docs.addFolders(workspaceFolders.map((f) => f.uri));
   await clusterSources.load();
   diagnostics.schedule([]);
-  if (workspaceFolders.length) {
-    const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
-    connection.console.log(`kubefed: indexed ${n} YAML files`);
+  try {
+    if (workspaceFolders.length) {
+      const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
+      connection.console.log(`kubefed: indexed ${n} YAML files`);
+    }
+  } finally {
+    markReady();
   }
 });
 
@@ -153,6 +159,8 @@ connection.onDidChangeConfiguration(async (change) => {
 });
 
 connection.onDidOpenTextDocument((p) => {
+  // always publish for a newly opened document, even when nothing changed
+  diagnostics.forget(p.textDocument.uri);
   docs.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
 });
 connection.onDidChangeTextDocument((p) => {

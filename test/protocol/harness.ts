@@ -265,6 +265,8 @@ export async function startServer(opts: StartOptions = {}): Promise<Client> {
     initializationOptions: { kubeconfig: false, ...(opts.initializationOptions ?? {}) },
   });
   await conn.sendNotification(InitializedNotification.type, {});
+  // the workspace index is complete and every diagnostic published
+  await client.request('kubefed/stats', {});
   return client;
 }
 
