@@ -2,6 +2,7 @@
 //   node esbuild.mjs            build everything once
 //   node esbuild.mjs --watch    rebuild on change
 //   node esbuild.mjs --dev      no minification (faster, readable stack traces)
+//   node esbuild.mjs server     only some bundles (server, cli, client)
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,10 +33,11 @@ const common = {
 };
 
 const entries = [
-  { in: 'server/lsp/server.ts', out: 'server.js', options: {} },
-  { in: 'server/cli/main.ts', out: 'cli.js', options: { banner: { js: '#!/usr/bin/env node\n' + common.banner.js } } },
-  { in: 'client/extension.ts', out: 'client.js', options: { external: ['vscode'] } },
+  { name: 'server', in: 'server/lsp/server.ts', out: 'server.js', options: {} },
+  { name: 'cli', in: 'server/cli/main.ts', out: 'cli.js', options: { banner: { js: '#!/usr/bin/env node\n' + common.banner.js } } },
+  { name: 'client', in: 'client/extension.ts', out: 'client.js', options: { external: ['vscode'] } },
 ];
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 mkdirSync(dist, { recursive: true });
 // The root package is ESM ("type": "module"); the bundles are CommonJS.
@@ -43,6 +45,7 @@ writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }, n
 
 const builds = [];
 for (const e of entries) {
+  if (wanted.length && !wanted.includes(e.name)) continue;
   if (!existsSync(join(root, e.in))) {
     console.log(`skip ${e.in} (not present)`);
     continue;
@@ -58,6 +61,13 @@ if (watch) {
   console.log('watching…');
 } else {
   const t0 = Date.now();
-  await Promise.all(builds.map((b) => esbuild.build(b)));
-  console.log(`built ${builds.map((b) => 'dist/' + b.outfile.split(/[\\/]/).pop()).join(', ')} in ${Date.now() - t0} ms`);
+  // each bundle on its own: one that fails to build does not stop the others
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  const built = builds.filter((_, i) => results[i].status === 'fulfilled').map((b) => 'dist/' + b.outfile.split(/[\\/]/).pop());
+  console.log(`built ${built.join(', ') || 'nothing'} in ${Date.now() - t0} ms`);
+  const failed = builds.filter((_, i) => results[i].status === 'rejected');
+  if (failed.length) {
+    console.error(`failed: ${failed.map((b) => b.entryPoints[0]).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
