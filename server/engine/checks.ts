@@ -203,9 +203,39 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
   });
 
   // Per-operation checks against the object the cluster would get before overrides.
+  for (const f of overrideOpFindings(res)) {
+    const related = f.relatedPath ? [{ location: locate(main, f.relatedPath), message: f.relatedMessage ?? '' }] : undefined;
+    out.push(diag(locate(main, f.path, { key: f.key }), 'error', f.code, f.message, { related, data: f.data }));
+  }
+}
+
+interface OpFinding {
+  path: PathSegment[];
+  key?: boolean;
+  code: 'override-path-invalid' | 'override-path-not-found' | 'override-forbidden-path' | 'duplicate-override-path';
+  message: string;
+  data?: Record<string, unknown>;
+  relatedPath?: PathSegment[];
+  relatedMessage?: string;
+}
+
+/**
+ * Findings of every override operation, applied in order to the object a cluster gets before
+ * overrides. They depend only on the federated object and its type, so they are memoised on
+ * the (immutable) parsed object: an edit elsewhere does not recompute them.
+ */
+const opFindingsCache = new WeakMap<object, { type: string; findings: OpFinding[] }>();
+
+function overrideOpFindings(res: FederatedResource): OpFinding[] {
+  const main = res.main!;
+  const type = `${res.typeConfig.era}|${res.typeConfig.targetGroup ?? ''}|${res.typeConfig.targetKind}`;
+  const hit = opFindingsCache.get(main.object);
+  if (hit && hit.type === type) return hit.findings;
+  const findings: OpFinding[] = [];
+  const list = getPath(main.object, ['spec', 'overrides']);
   const base = baseObject(res);
   const seenPath = new Map<string, number>();
-  list.forEach((e, i) => {
+  (Array.isArray(list) ? list : []).forEach((e, i) => {
     const cos = own(e, 'clusterOverrides');
     if (!Array.isArray(cos)) return;
     seenPath.clear();
@@ -215,21 +245,24 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
       const op = own(co, 'op');
       const path = own(co, 'path');
       if (op !== undefined && op !== null && op !== '' && op !== 'add' && op !== 'remove' && op !== 'replace') {
-        out.push(diag(locate(main, [...at, 'op']), 'error', 'override-path-invalid',
-          `op must be add, remove or replace (got ${JSON.stringify(op)}).`));
+        findings.push({ path: [...at, 'op'], code: 'override-path-invalid', message: `op must be add, remove or replace (got ${JSON.stringify(op)}).` });
         cur = undefined;
         return;
       }
       if (typeof path !== 'string') {
-        out.push(diag(locate(main, [...at, 'path'], { key: path === undefined }), 'error', 'override-path-invalid', 'path is required: a JSON pointer such as /spec/replicas.'));
+        findings.push({ path: [...at, 'path'], key: path === undefined, code: 'override-path-invalid', message: 'path is required: a JSON pointer such as /spec/replicas.' });
         cur = undefined;
         return;
       }
       const dup = seenPath.get(path);
       if (dup !== undefined) {
-        out.push(diag(locate(main, [...at, 'path']), 'error', 'duplicate-override-path',
-          `Path ${path} is already overridden for this cluster (entry ${dup}): KubeFed fails this resource in every cluster.`,
-          { related: [{ location: locate(main, ['spec', 'overrides', i, 'clusterOverrides', dup, 'path']), message: 'first override of this path' }] }));
+        findings.push({
+          path: [...at, 'path'],
+          code: 'duplicate-override-path',
+          message: `Path ${path} is already overridden for this cluster (entry ${dup}): KubeFed fails this resource in every cluster.`,
+          relatedPath: ['spec', 'overrides', i, 'clusterOverrides', dup, 'path'],
+          relatedMessage: 'first override of this path',
+        });
       }
       seenPath.set(path, j);
       const effOp = typeof op === 'string' && op ? op : 'replace';
@@ -249,17 +282,22 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
             : 'override-path-not-found';
       const suggestion = code === 'override-forbidden-path' ? undefined : nearestPointer(cur, path.startsWith('/') ? path : '/' + path);
       const fails = code === 'override-path-not-found' ? ' (KubeFed would fail this resource with ApplyOverridesFailed)' : '';
-      out.push(diag(locate(main, [...at, 'path']), 'error', code,
-        `Override path ${path}: ${chk.message}${fails}.${suggestion && suggestion !== path ? ` Did you mean ${suggestion}?` : ''}`,
-        { data: { path, suggestion } }));
+      findings.push({
+        path: [...at, 'path'],
+        code,
+        message: `Override path ${path}: ${chk.message}${fails}.${suggestion && suggestion !== path ? ` Did you mean ${suggestion}?` : ''}`,
+        data: { path, suggestion },
+      });
       cur = undefined;
     });
   });
+  opFindingsCache.set(main.object, { type, findings });
+  return findings;
 }
 
 /** The object a cluster receives before overrides (template + identity fields). */
 function baseObject(res: FederatedResource): JsonObject | undefined {
-  const fo = res.effective ?? res.main!.object;
+  const fo = res.main!.object;
   const spec = own(fo, 'spec');
   const stripped: JsonObject = { ...fo, spec: isObject(spec) ? { ...spec, overrides: [] } : {} };
   const r = renderV1beta1({ targetType: targetTypeOf(res.typeConfig), federatedObject: stripped, clusterName: '' });

@@ -14,7 +14,9 @@ export function deepClone<T>(v: T): T {
   if (isObject(v)) {
     const out: JsonObject = {};
     for (const k of Object.keys(v)) {
-      Object.defineProperty(out, k, { value: deepClone(v[k]), enumerable: true, writable: true, configurable: true });
+      // Only `__proto__` is special on assignment; every other key becomes an own data property.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: deepClone(v[k]), enumerable: true, writable: true, configurable: true });
+      else out[k] = deepClone(v[k]);
     }
     return out as T;
   }

@@ -36,7 +36,9 @@ export interface ClusterReason {
 export type Reasons = Record<string, ClusterReason>;
 
 function setReason(r: Reasons, name: string, reason: ClusterReason): void {
-  Object.defineProperty(r, name, { value: reason, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` needs defineProperty to stay an own data property.
+  if (name === '__proto__') Object.defineProperty(r, name, { value: reason, enumerable: true, writable: true, configurable: true });
+  else r[name] = reason;
 }
 
 function hasOwn(o: JsonObject, k: string): boolean {
