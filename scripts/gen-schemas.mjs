@@ -16,6 +16,7 @@
 // - objects with `properties` and no `additionalProperties` get `additionalProperties: false`
 //   unless they preserve unknown fields, so misspelled fields are reported;
 // - empty defaults (`{}`, `""`, `0`) are dropped: they only produce noisy completions;
+// - scalar map values accept null (Go decodes it as the zero value);
 // - top-level kinds get `apiVersion`/`kind` enums;
 // - only the definitions reachable from the kinds are kept.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -120,7 +121,9 @@ function convert(node, used, name) {
       if (KEEP_EXTENSIONS.has(k)) out[k] = v;
     } else if (k === 'properties' || k === 'patternProperties') {
       out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, convert(s, used)]));
-    } else if (k === 'additionalProperties' || k === 'items' || k === 'not') {
+    } else if (k === 'additionalProperties') {
+      out[k] = typeof v === 'boolean' ? v : nullableScalar(convert(v, used));
+    } else if (k === 'items' || k === 'not') {
       out[k] = typeof v === 'boolean' ? v : convert(v, used);
     } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf') {
       out[k] = v.map((s) => convert(s, used));
@@ -137,6 +140,15 @@ function convert(node, used, name) {
   const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (out.properties && out.additionalProperties === undefined && !preserve) out.additionalProperties = false;
   return out;
+}
+
+/**
+ * Map values of scalar type also accept null: Go decodes `key: null` into a map[string]string or
+ * map[string][]byte as the zero value, and upstream KubeFed examples use it (Secret data overrides).
+ */
+function nullableScalar(s) {
+  if (typeof s.type === 'string' && ['string', 'integer', 'number', 'boolean'].includes(s.type)) return { ...s, type: [s.type, 'null'] };
+  return s;
 }
 
 const definitions = {};

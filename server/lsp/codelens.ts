@@ -9,7 +9,7 @@ import { getPath, isObject } from '../engine/json.ts';
 import type { FederatedResource } from '../engine/resources.ts';
 import { objectLocation } from '../engine/objects.ts';
 import type { ServerContext } from './context.ts';
-import { replicaSummary } from './preview.ts';
+import { replicaDetail, replicaSummary } from './preview.ts';
 
 export interface ResourceCommandArgs {
   uri: string;
@@ -54,7 +54,7 @@ export function onCodeLens(ctx: ServerContext, params: CodeLensParams, _token: C
         lenses.push({ range, command: { title: `${n} override${n === 1 ? '' : 's'}`, command: 'kubefed.showOverrides', arguments: args() } });
       }
       const rsp = replicaSummary(res);
-      if (rsp) lenses.push({ range, command: { title: rsp, command: 'kubefed.showSchedule', arguments: args() } });
+      if (rsp) lenses.push({ range, command: { title: rsp, command: 'kubefed.showSchedule', arguments: args(), tooltip: `ReplicaSchedulingPreference ${res.rsp!.object.meta.name}: ${replicaDetail(res)}` } });
       if (o === res.main && res.placement.selected.length) {
         lenses.push({ range, command: { title: 'preview', command: 'kubefed.previewForCluster', arguments: args(res.placement.selected[0]) } });
       }

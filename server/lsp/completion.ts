@@ -27,10 +27,15 @@ import { v1alpha1Snippet, v1beta1Snippet } from './snippets.ts';
 /** The document as JSON even when it does not parse cleanly (while typing). */
 export function lenientValue(doc: ParsedDoc): Json | undefined {
   if (doc.value !== undefined) return doc.value;
+  const opts = doc.yaml.options as { logLevel?: string };
+  const level = opts.logLevel;
   try {
+    opts.logLevel = 'silent';
     return doc.yaml.toJS({ maxAliasCount: 100 }) as Json;
   } catch {
     return undefined;
+  } finally {
+    opts.logLevel = level;
   }
 }
 
@@ -46,6 +51,7 @@ export async function onCompletion(ctx: ServerContext, params: CompletionParams,
   const { doc, slice } = info;
   const lines = doc.text.split('\n').map((l) => l.replace(/\r$/, ''));
   const relLine = params.position.line - slice.startLine;
+  if (relLine < 0 || relLine >= lines.length) return { isIncomplete: false, items: [] };
   const cc = cursorContext(lines, relLine, params.position.character);
   const value = lenientValue(doc);
   let obj: JsonObject | undefined = isObject(value) ? value : undefined;

@@ -78,7 +78,7 @@ export function unquote(s: string): string {
  */
 export function containerPath(lines: string[], at: number, col: number, depth = 0): PathSegment[] {
   if (depth > 64) return [];
-  for (let i = at - 1; i >= 0; i--) {
+  for (let i = Math.min(at, lines.length) - 1; i >= 0; i--) {
     const s = shapeOf(lines[i]);
     if (s.blank) continue;
     if (isDocMarker(lines[i])) return [];
@@ -103,7 +103,7 @@ export function containerPath(lines: string[], at: number, col: number, depth = 
 /** Path of the sequence item opened by the dash at column `dashCol` of line `at`. */
 export function itemPath(lines: string[], at: number, dashCol: number, depth = 0): PathSegment[] {
   let index = 0;
-  for (let i = at - 1; i >= 0; i--) {
+  for (let i = Math.min(at, lines.length) - 1; i >= 0; i--) {
     const s = shapeOf(lines[i]);
     if (s.blank) continue;
     if (isDocMarker(lines[i])) return [index];

@@ -83,7 +83,11 @@ export class DocumentManager {
     this.emit([uri]);
   }
 
-  async didClose(uri: string): Promise<void> {
+  didClose(uri: string): Promise<void> {
+    return this.track(this.applyClose(uri));
+  }
+
+  private async applyClose(uri: string): Promise<void> {
     this.open.delete(uri);
     // Back to the disk version when the file belongs to the workspace, else forget it.
     const p = uriToPath(uri);
@@ -178,8 +182,26 @@ export class DocumentManager {
     this.emit(removed);
   }
 
+  private pending = new Set<Promise<unknown>>();
+
+  /** Tracks an asynchronous file operation until it is applied. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return p;
+  }
+
+  /** Resolves when every file read in flight has been applied. */
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
   /** A file changed on disk (workspace/didChangeWatchedFiles). */
-  async fileChanged(uri: string, deleted: boolean): Promise<void> {
+  fileChanged(uri: string, deleted: boolean): Promise<void> {
+    return this.track(this.applyFileChange(uri, deleted));
+  }
+
+  private async applyFileChange(uri: string, deleted: boolean): Promise<void> {
     if (!isYamlUri(uri) || this.open.has(uri)) return;
     const p = uriToPath(uri);
     if (!p) return;

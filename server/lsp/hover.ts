@@ -8,7 +8,7 @@ import { getPath, isObject, type JsonObject } from '../engine/json.ts';
 import type { ParsedDoc, PathSegment } from '../engine/parse.ts';
 import type { FederatedResource } from '../engine/resources.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
-import { clusterPreviewMarkdown, placementMarkdown, replicaSummary } from './preview.ts';
+import { clusterPreviewMarkdown, placementMarkdown, replicaDetail, replicaSummary } from './preview.ts';
 
 export interface ClusterRef {
   name: string;
@@ -67,7 +67,7 @@ export function resourceSummary(ctx: ServerContext, res: FederatedResource): str
   const sel = res.placement.selected;
   const parts = [placementMarkdown(ctx, res)];
   const rsp = replicaSummary(res);
-  if (rsp) parts.push(rsp);
+  if (rsp) parts.push(`${rsp} (${replicaDetail(res)})`);
   const show = sel.slice(0, 3);
   for (const c of show) parts.push(clusterPreviewMarkdown(ctx, res, c));
   if (sel.length > show.length) parts.push(`… and ${sel.length - show.length} more cluster(s): hover a cluster name or use “preview” for the others.`);

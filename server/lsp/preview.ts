@@ -113,6 +113,16 @@ export function placementMarkdown(ctx: ServerContext, res: FederatedResource): s
 export function replicaSummary(res: FederatedResource): string | undefined {
   const s = res.rsp?.schedule;
   if (!s) return undefined;
-  const names = Object.keys(s).sort();
-  return `RSP: ${res.rsp!.totalReplicas} replicas → ${names.map((n) => s[n]).join(' / ')}`;
+  const names = Object.keys(s).sort().filter((n) => s[n] > 0);
+  return `RSP: ${res.rsp!.totalReplicas} replicas → ${names.length ? names.map((n) => s[n]).join(' / ') : 'nowhere'}`;
+}
+
+/** `cluster1: 4, cluster2: 6, cluster3: 0` */
+export function replicaDetail(res: FederatedResource): string | undefined {
+  const s = res.rsp?.schedule;
+  if (!s) return undefined;
+  return Object.keys(s)
+    .sort()
+    .map((n) => `${n}: ${s[n]}`)
+    .join(', ');
 }

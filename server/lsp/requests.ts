@@ -178,6 +178,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
     StatsRequest,
     guard(ctx, 'kubefed/stats', async (_c, p: { resetEventLoop?: boolean } | undefined) => {
       await ctx.ready;
+      await ctx.docs.settled();
       await diagnostics.whenIdle();
       const m = process.memoryUsage();
       const eventLoop = { maxMs: Math.round(loopDelay.max / 1e5) / 10, p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10 };

@@ -34,6 +34,9 @@ import { onDocumentSymbols, onWorkspaceSymbols } from './symbols.ts';
 import { registerRequests, InventoryChangedNotification } from './requests.ts';
 import { guard } from './cancel.ts';
 
+// stack traces of the bundle point into the sources (dist/server.js.map)
+process.setSourceMapsEnabled?.(true);
+
 const connection = createConnection(ProposedFeatures.all);
 const ws = new Workspace();
 const schemas = new SchemaRegistry();
@@ -193,6 +196,10 @@ connection.onReferences(guard(ctx, 'references', onReferences, []));
 connection.onDocumentSymbol(guard(ctx, 'documentSymbol', onDocumentSymbols, []));
 connection.onWorkspaceSymbol(guard(ctx, 'workspaceSymbol', onWorkspaceSymbols, []));
 registerRequests(ctx, diagnostics, clusterSources);
+
+// Library warnings (e.g. yaml's "Keys with collection values") go to the LSP log, not stderr.
+process.removeAllListeners('warning');
+process.on('warning', (w) => connection.console.warn(`${w.name}: ${w.message}`));
 
 process.on('uncaughtException', (e) => {
   connection.console.error(`uncaught: ${e instanceof Error ? e.stack : String(e)}`);

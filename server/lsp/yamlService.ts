@@ -42,7 +42,7 @@ export class YamlService {
   /** Validation results per schema id and document text (slice-relative lines). */
   private cache = new Map<string, Diagnostic[]>();
   private previousCache = new Map<string, Diagnostic[]>();
-  /** Telemetry errors that yaml-language-server swallowed (exposed for tests and logs). */
+  /** yaml-language-server failures: thrown, or swallowed into telemetry (exposed by kubefed/stats). */
   readonly errors: string[] = [];
   stats = { validated: 0, cached: 0 };
 
@@ -117,6 +117,8 @@ export class YamlService {
     let raw: Diagnostic[] = [];
     try {
       raw = await this.ls.doValidation(doc, false);
+    } catch (e) {
+      this.failed('doValidation', e);
     } finally {
       this.release();
     }
@@ -147,6 +149,11 @@ export class YamlService {
   }
 
   /** Completion inside one slice; `position` is in file coordinates. */
+  /** yaml-language-server failures (library bugs on odd input): recorded, answered with nothing. */
+  private failed(what: string, e: unknown): void {
+    if (this.errors.length < 50) this.errors.push(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  }
+
   async complete(slice: Slice, position: Position): Promise<CompletionList> {
     const doc = this.doc(slice);
     try {
@@ -162,6 +169,9 @@ export class YamlService {
         if (item.additionalTextEdits) for (const e of item.additionalTextEdits) e.range = toFile(slice, e.range);
       }
       return list;
+    } catch (e) {
+      this.failed('doComplete', e);
+      return { isIncomplete: false, items: [] };
     } finally {
       this.release();
     }
@@ -173,6 +183,9 @@ export class YamlService {
       const h = await this.ls.doHover(doc, toSlice(slice, position));
       if (h?.range) h.range = toFile(slice, h.range);
       return h;
+    } catch (e) {
+      this.failed('doHover', e);
+      return null;
     } finally {
       this.release();
     }
