@@ -91,6 +91,8 @@ export class SchemaRegistry {
   private readonly groups = new Set<string>();
   /** Federated kinds declared by FederatedTypeConfigs of the workspace: key -> target key. */
   private extraFederated = new Map<string, string>();
+  /** v1alpha1 template kind -> target key, from the type configs. */
+  private v1alpha1Targets = new Map<string, string>();
   /** Targets of workspace/built-in type configs that the schema bundle does not have. */
   private readonly loose = new Map<string, KindInfo>();
   private readonly contents = new Map<string, string>();
@@ -166,11 +168,13 @@ export class SchemaRegistry {
   }
 
   /** Replaces the federated types declared by the workspace's FederatedTypeConfigs. */
-  setWorkspaceFederatedTypes(types: { apiVersion: string; kind: string; targetApiVersion: string; targetKind: string }[]): boolean {
+  setWorkspaceFederatedTypes(types: { apiVersion: string; kind: string; targetApiVersion: string; targetKind: string; era?: 'v1alpha1' | 'v1beta1' }[]): boolean {
     const next = new Map<string, string>();
+    const nextAlpha = new Map<string, string>();
     for (const t of types) {
       const tk = key(t.targetApiVersion, t.targetKind);
-      next.set(key(t.apiVersion, t.kind), tk);
+      if (t.era === 'v1alpha1') nextAlpha.set(t.kind, tk);
+      else next.set(key(t.apiVersion, t.kind), tk);
       if (!this.k8s.has(tk)) {
         // A target this Kubernetes version does not serve (extensions/v1beta1 Ingress): no template schema.
         const slash = t.targetApiVersion.indexOf('/');
@@ -184,8 +188,13 @@ export class SchemaRegistry {
         });
       }
     }
-    const same = next.size === this.extraFederated.size && [...next].every(([k, v]) => this.extraFederated.get(k) === v);
+    const same =
+      next.size === this.extraFederated.size &&
+      [...next].every(([k, v]) => this.extraFederated.get(k) === v) &&
+      nextAlpha.size === this.v1alpha1Targets.size &&
+      [...nextAlpha].every(([k, v]) => this.v1alpha1Targets.get(k) === v);
     this.extraFederated = next;
+    this.v1alpha1Targets = nextAlpha;
     return !same;
   }
 
@@ -215,7 +224,8 @@ export class SchemaRegistry {
         if (m[2] === 'Placement' && (V1ALPHA1_TEMPLATE_TYPES.includes(base) || base === 'Namespace')) {
           return { type: 'v1alpha1-placement', target: this.targetByKind(base) };
         }
-        const target = this.targetByKind(base);
+        const tk = this.v1alpha1Targets.get(`Federated${base}`);
+        const target = (tk ? this.k8s.get(tk) ?? this.loose.get(tk) : undefined) ?? this.targetByKind(base);
         if (target && m[2] === 'Override' && V1ALPHA1_OVERRIDE_FIELDS[base]) {
           return { type: 'v1alpha1-override', target, field: V1ALPHA1_OVERRIDE_FIELDS[base] };
         }

@@ -61,10 +61,11 @@ diagnostics.afterAnalysis(() => {
   const a = ws.analysis();
   // Federated types declared by workspace FederatedTypeConfigs change the schemas.
   const types = a.types.all
-    .filter((t) => t.era === 'v1beta1' && t.federatedKind && t.federatedGroup)
+    .filter((t) => (t.era === 'v1beta1' ? t.federatedKind && t.federatedGroup : t.templateKind))
     .map((t) => ({
-      apiVersion: `${t.federatedGroup}/${t.federatedVersion ?? 'v1beta1'}`,
-      kind: t.federatedKind as string,
+      era: t.era,
+      apiVersion: t.era === 'v1beta1' ? `${t.federatedGroup}/${t.federatedVersion ?? 'v1beta1'}` : `${t.templateGroup ?? ''}/${t.templateVersion ?? ''}`,
+      kind: (t.era === 'v1beta1' ? t.federatedKind : t.templateKind) as string,
       targetApiVersion: t.targetGroup ? `${t.targetGroup}/${t.targetVersion}` : t.targetVersion,
       targetKind: t.targetKind,
     }));
