@@ -53,6 +53,8 @@ export interface ServerResult {
   editToCompleteMs?: { p50: number; p99: number; max: number; n: number };
   completionMs: { p50: number; p99: number; max: number; n: number; items: number };
   hoverMs: { p50: number; p99: number; max: number; n: number };
+  /** Completion requested right after an edit (a new document version), as when typing. */
+  completionAfterEditMs: { p50: number; p99: number; max: number; n: number };
   rssMB: number;
   eventLoopMaxBlockMs?: number;
 }
@@ -166,6 +168,7 @@ class Session {
   constructor(
     readonly proc: ChildProcess,
     readonly conn: MessageConnection,
+    settings: Record<string, unknown> = {},
   ) {
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const w = this.waiters;
@@ -175,7 +178,8 @@ class Session {
         else this.waiters.push(x);
       }
     });
-    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => null));
+    // yaml-language-server pulls its settings (section `yaml`) with workspace/configuration
+    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.onNotification(() => {});
@@ -207,10 +211,10 @@ class Session {
   }
 }
 
-async function start(cmd: string[], folder: string, initializationOptions: unknown): Promise<Session> {
+async function start(cmd: string[], folder: string, initializationOptions: unknown, settings: Record<string, unknown> = {}): Promise<Session> {
   const proc = spawn(process.execPath, ['--max-old-space-size=4096', ...cmd], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const s = new Session(proc, conn);
+  const s = new Session(proc, conn, settings);
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
@@ -218,7 +222,7 @@ async function start(cmd: string[], folder: string, initializationOptions: unkno
     workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }],
     capabilities: {
       textDocument: { completion: { completionItem: { snippetSupport: true } }, hover: { contentFormat: ['markdown'] } },
-      workspace: { configuration: false },
+      workspace: { configuration: true },
     },
     initializationOptions,
   });
@@ -316,6 +320,20 @@ async function measure(
   }
   log(`${name}: hover p50 ${pct(hoverMs, 50)} ms, p99 ${pct(hoverMs, 99)} ms`);
 
+  // Typing: change a value, then ask for completion at once (new version, no waiting).
+  const typedMs: number[] = [];
+  for (let i = 0; i < n.edits; i++) {
+    const line = lines[Math.floor((i * 7919 + 13) % lines.length)];
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: ++version },
+      contentChanges: [{ range: { start: { line, character: 16 }, end: { line, character: 17 } }, text: String((i % 9) + 1) }],
+    });
+    t = performance.now();
+    await s.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: line + 12, character: 12 } });
+    typedMs.push(performance.now() - t);
+  }
+  log(`${name}: completion right after an edit p50 ${pct(typedMs, 50)} ms, p99 ${pct(typedMs, 99)} ms`);
+
   const more = extra ? await extra() : {};
   return {
     server: name,
@@ -324,6 +342,7 @@ async function measure(
     ...(completeMs.length ? { editToCompleteMs: stats(completeMs) } : {}),
     completionMs: { ...stats(complMs), items: Math.round(items / Math.max(1, n.requests)) },
     hoverMs: stats(hoverMs),
+    completionAfterEditMs: stats(typedMs),
     rssMB: rssMB(s.proc.pid),
     ...more,
   };
@@ -376,18 +395,15 @@ export async function runLspBench(opts: LspBenchOptions = {}): Promise<LspBenchR
       const schemaFile = join(dir, 'schemas', 'federateddeployment.json');
       mkdirSync(dirname(schemaFile), { recursive: true });
       writeFileSync(schemaFile, reg.content(id)!);
-      const yls = await start([YLS, '--stdio'], dir, {});
-      await yls.conn.sendNotification(DidChangeConfigurationNotification.type, {
-        settings: {
-          yaml: {
-            validate: true,
-            hover: true,
-            completion: true,
-            schemaStore: { enable: false },
-            schemas: { [pathToFileURL(schemaFile).href]: ['apps.yaml'] },
-          },
-        },
-      });
+      const yamlSettings = {
+        validate: true,
+        hover: true,
+        completion: true,
+        schemaStore: { enable: false },
+        schemas: { [pathToFileURL(schemaFile).href]: ['apps.yaml'] },
+      };
+      const yls = await start([YLS, '--stdio'], dir, {}, { yaml: yamlSettings, http: {}, '[yaml]': {}, editor: {} });
+      await yls.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { yaml: yamlSettings } });
       results.push(
         await measure(
           'yaml-language-server 2.0.0 (plain)',
@@ -411,13 +427,14 @@ export async function runLspBench(opts: LspBenchOptions = {}): Promise<LspBenchR
 
 export function formatLspBench(r: LspBenchResult): string {
   const rows = [
-    ['server', 'open→diag ms', 'edit→diag p50/p99 ms', 'edit→final p50/p99 ms', 'completion p50/p99 ms', 'hover p50/p99 ms', 'RSS MB', 'max loop block ms'],
+    ['server', 'open→diag ms', 'edit→diag p50/p99 ms', 'edit→final p50/p99 ms', 'completion p50/p99 ms', 'completion after edit p50/p99', 'hover p50/p99 ms', 'RSS MB', 'max loop block ms'],
     ...r.results.map((x) => [
       x.server,
       String(x.openToDiagnosticsMs),
       `${x.editToDiagnosticsMs.p50} / ${x.editToDiagnosticsMs.p99}`,
       x.editToCompleteMs ? `${x.editToCompleteMs.p50} / ${x.editToCompleteMs.p99}` : 'same',
       `${x.completionMs.p50} / ${x.completionMs.p99}`,
+      `${x.completionAfterEditMs.p50} / ${x.completionAfterEditMs.p99}`,
       `${x.hoverMs.p50} / ${x.hoverMs.p99}`,
       String(x.rssMB),
       x.eventLoopMaxBlockMs === undefined ? '-' : String(x.eventLoopMaxBlockMs),

@@ -142,7 +142,9 @@ function federationItems(
 ): CompletionItem[] | undefined {
   const apiVersion = typeof obj?.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj?.kind === 'string' ? obj.kind : '';
-  const clusters = ctx.ws.clusters();
+  // the engine's inventory, only where needed (it may trigger a workspace analysis)
+  let cached: ClusterInfo[] | undefined;
+  const inventory = () => (cached ??= ctx.ws.clusters());
 
   // apiVersion / kind at the top of a document
   if (rel.length === 0 && cc.inValue && cc.key === 'kind') return kindItems(ctx, apiVersion, range, doc, startLine);
@@ -155,11 +157,11 @@ function federationItems(
   // v1beta1 placement
   if (isV1beta1Fed || kind.startsWith('Federated')) {
     if (matchPath(rel, ['spec', 'placement', 'clusters', '*'])) {
-      if (cc.inValue && cc.key === 'name') return clusterItems(clusters, range);
-      if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(clusters, range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
+      if (cc.inValue && cc.key === 'name') return clusterItems(inventory(), range);
+      if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
     }
     if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchLabels'])) {
-      const idx = labelIndex(clusters);
+      const idx = labelIndex(inventory());
       if (!cc.inValue) {
         return [...idx.keys()].sort().map((k, i) => ({
           label: k,
@@ -174,7 +176,7 @@ function federationItems(
       if (cc.key) return labelValueItems(idx, cc.key, range);
     }
     if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*'])) {
-      const idx = labelIndex(clusters);
+      const idx = labelIndex(inventory());
       if (cc.inValue && cc.key === 'key') return simple([...idx.keys()].sort(), range, CompletionItemKind.Property);
       if (cc.inValue && cc.key === 'operator') {
         return simple(['In', 'NotIn', 'Exists', 'DoesNotExist'], range, CompletionItemKind.EnumMember, {
@@ -191,10 +193,10 @@ function federationItems(
     }
     if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*', 'values', '*']) && cc.seqItem) {
       const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
-      return typeof k === 'string' ? labelValueItems(labelIndex(clusters), k, range) : undefined;
+      return typeof k === 'string' ? labelValueItems(labelIndex(inventory()), k, range) : undefined;
     }
     if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') {
-      return clusterItems(clusters, range, { placed: placedClusters(ctx, uri, doc) });
+      return clusterItems(inventory(), range, { placed: placedClusters(ctx, uri, doc) });
     }
     if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
       if (cc.key === 'op') {
@@ -213,13 +215,13 @@ function federationItems(
 
   // v1alpha1 placement / override
   if (apiVersion === V1ALPHA1_API) {
-    if (matchPath(rel, ['spec', 'clusterNames', '*']) && cc.seqItem) return clusterItems(clusters, range);
-    if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') return clusterItems(clusters, range);
+    if (matchPath(rel, ['spec', 'clusterNames', '*']) && cc.seqItem) return clusterItems(inventory(), range);
+    if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') return clusterItems(inventory(), range);
   }
 
   // ReplicaSchedulingPreference: cluster names (and "*") as keys of spec.clusters
   if (isRsp && matchPath(rel, ['spec', 'clusters']) && !cc.inValue) {
-    const items = clusterItems(clusters, range, { suffix: ':\n' + ' '.repeat(cc.column + 2) + 'weight: 1' });
+    const items = clusterItems(inventory(), range, { suffix: ':\n' + ' '.repeat(cc.column + 2) + 'weight: 1' });
     items.push({
       label: '"*"',
       kind: CompletionItemKind.EnumMember,

@@ -18,6 +18,7 @@ import { sliceToFile } from './yamlService.ts';
 
 const SOURCE = 'kubefed';
 const CHUNK_MS = 20;
+const ANALYSIS_DELAY_MS = 25;
 
 export function toLspDiagnostic(d: EngineDiagnostic): Diagnostic {
   const out: Diagnostic = {
@@ -190,7 +191,9 @@ export class DiagnosticsPublisher {
       fast = this.publishFast(uri) || fast;
     }
     if (fast) {
-      await yieldToLoop();
+      // A short quiet period before the workspace-wide analysis: requests that follow an edit
+      // (completion while typing) are answered first, and a burst of keystrokes costs one analysis.
+      await new Promise((r) => setTimeout(r, ANALYSIS_DELAY_MS));
       if (gen !== this.generation) return false;
     }
     const t0 = performance.now();

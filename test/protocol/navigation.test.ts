@@ -158,3 +158,82 @@ describe('files changing on disk', () => {
     assert.ok(!p2.resources.some((r) => r.name === 'extra'));
   });
 });
+
+describe('clusters from a kubeconfig and from settings', () => {
+  let c: Client;
+  let dir: string;
+  const kubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- name: east-api
+  cluster:
+    server: https://east.example.com:6443
+- name: west-api
+  cluster:
+    server: https://west.example.com:6443
+contexts:
+- name: east
+  context:
+    cluster: east-api
+    user: admin
+- name: west
+  context:
+    cluster: west-api
+    user: admin
+current-context: east
+users:
+- name: admin
+  user: {}
+`;
+  const app = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: app
+  namespace: apps
+spec:
+  template:
+    data:
+      a: b
+  placement:
+    clusters:
+    - name: west
+    - name: edge
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata:
+  name: apps
+  namespace: apps
+spec:
+  placement:
+    clusterSelector: {}
+`;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kubefed-lsp-kc-'));
+    writeFileSync(join(dir, 'kubeconfig.conf'), kubeconfig);
+    writeFileSync(join(dir, 'app.yaml'), app);
+    c = await startServer({
+      folder: dir,
+      initializationOptions: { kubeconfig: join(dir, 'kubeconfig.conf'), clusters: [{ name: 'edge', labels: { tier: 'edge' } }] },
+    });
+  });
+  after(async () => {
+    await c?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('knows kubeconfig contexts and setting clusters, and goes to the context', async () => {
+    const r = await c.request<{ clusters: { name: string; source: string; server?: string; labels: Record<string, string> }[] }>('kubefed/clusters', {});
+    assert.deepEqual(r.clusters.map((x) => [x.name, x.source]), [['east', 'kubeconfig'], ['edge', 'settings'], ['west', 'kubeconfig']]);
+    assert.equal(r.clusters.find((x) => x.name === 'west')?.server, 'https://west.example.com:6443');
+    const uri = uriOf(join(dir, 'app.yaml'));
+    c.open(uri, app);
+    const d = await c.nextDiagnostics(uri);
+    assert.deepEqual(d.map((x) => x.code), []);
+    const defs = await c.definition(uri, positionOf(app, 'name: west', 7));
+    assert.equal(defs[0].uri, uriOf(join(dir, 'kubeconfig.conf')));
+    assert.deepEqual(defs[0].range.start, positionOf(kubeconfig, '- name: west\n', 8));
+    const labels = await c.completion(uri, positionOf(app, 'edge', 4));
+    assert.equal(labels.find((i) => i.label === 'edge')?.detail, 'tier=edge');
+  });
+});
