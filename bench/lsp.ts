@@ -450,7 +450,9 @@ export function formatLspBench(r: LspBenchResult): string {
   ].join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Runs when executed directly, and when `npm run bench` (bench/index.ts) imports it.
+const entry = process.argv[1] ?? '';
+if (entry === fileURLToPath(import.meta.url) || /bench[\\/]index\.ts$/.test(entry)) {
   const args = process.argv.slice(2);
   const num = (k: string) => {
     const i = args.indexOf(k);
@@ -465,7 +467,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     baselineRequests: quick ? 5 : undefined,
     skipBaseline: args.includes('--no-baseline'),
   });
-  console.log('\n' + formatLspBench(r));
+  console.log('\n' + formatLspBench(r) + '\n');
   const j = args.indexOf('--json');
   if (j >= 0) writeFileSync(args[j + 1], JSON.stringify(r, null, 2));
 }

@@ -188,6 +188,14 @@ function quickFixes(ctx: ServerContext, uri: string, file: ParsedFile, d: Diagno
       });
       break;
     }
+    case 'missing-apiversion': {
+      const sugg = Array.isArray(data.suggestions) ? (data.suggestions as { apiVersion: string; kind: string }[]) : [];
+      sugg.forEach((s, i) => {
+        const at = { line: d.range.start.line, character: 0 };
+        fixes.push(action(`Add apiVersion: ${s.apiVersion}`, CodeActionKind.QuickFix, { [uri]: [{ range: { start: at, end: at }, newText: `apiVersion: ${s.apiVersion}\n` }] }, d, i === 0));
+      });
+      break;
+    }
     case 'override-for-unplaced-cluster': {
       const cluster = data.cluster as string;
       const index = data.index as number;

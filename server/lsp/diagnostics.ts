@@ -38,6 +38,7 @@ export function toLspDiagnostic(d: EngineDiagnostic): Diagnostic {
 /** Documents whose kind is not a kind of its (known) group: `apps/v1 Deploymnet`. */
 export function kindDiagnostics(ctx: ServerContext, file: ParsedFile, doc: ParsedDoc): Diagnostic[] {
   const v = doc.value;
+  if (isObject(v) && v.apiVersion === undefined && typeof v.kind === 'string') return missingApiVersion(ctx, file, doc, v.kind);
   if (!isObject(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string') return [];
   const apiVersion = v.apiVersion;
   const kind = v.kind;
@@ -59,6 +60,28 @@ export function kindDiagnostics(ctx: ServerContext, file: ParsedFile, doc: Parse
       source: SOURCE,
       message: `Unknown kind "${kind}" for apiVersion ${apiVersion}.${hint}`,
       data: { code: 'unknown-kind', suggestions },
+    },
+  ];
+}
+
+/** A known kind without apiVersion: no schema applies, and KubeFed/kubectl would reject it. */
+function missingApiVersion(ctx: ServerContext, file: ParsedFile, doc: ParsedDoc, kind: string): Diagnostic[] {
+  const r = doc.keyOffsetsOf(['kind']);
+  if (!r) return [];
+  const candidates: { apiVersion: string; kind: string }[] = [];
+  for (const f of ctx.schemas.federatedKinds()) if (f.kind === kind) candidates.push({ apiVersion: f.apiVersion, kind });
+  for (const k of ctx.schemas.kubefedKinds()) if (k.kind === kind) candidates.push(k);
+  for (const k of ctx.schemas.v1alpha1Kinds()) if (k.kind === kind) candidates.push({ apiVersion: V1ALPHA1_API, kind });
+  for (const k of ctx.schemas.k8sKinds()) if (k.kind === kind) candidates.push({ apiVersion: k.apiVersion, kind });
+  if (!candidates.length) return [];
+  return [
+    {
+      range: file.range(r[0], r[1]),
+      severity: DiagnosticSeverity.Error,
+      code: 'missing-apiversion',
+      source: SOURCE,
+      message: `apiVersion is missing (${kind} is ${candidates.map((c) => c.apiVersion).join(' or ')}).`,
+      data: { code: 'missing-apiversion', suggestions: candidates },
     },
   ];
 }

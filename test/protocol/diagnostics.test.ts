@@ -177,6 +177,19 @@ describe('diagnostics', () => {
     c.close(uri);
   });
 
+  it('flags a known kind without apiVersion and adds it', async () => {
+    const uri = scratch('noapiversion');
+    const text = deployment('noapi').replace('apiVersion: types.kubefed.io/v1beta1\n', '');
+    c.open(uri, text);
+    const d = await c.waitDiagnostics(uri, (x) => x.some((y) => y.code === 'missing-apiversion'));
+    const m = only(d, 'missing-apiversion');
+    assert.deepEqual(m.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } });
+    const [fix] = await c.codeActions(uri, m.range, [m], ['quickfix']);
+    assert.equal(fix.title, 'Add apiVersion: types.kubefed.io/v1beta1');
+    assert.equal(applyEdits(text, editOf(fix, uri)), deployment('noapi'));
+    c.close(uri);
+  });
+
   it('flags an unknown federated kind (engine code) with a fix', async () => {
     const uri = scratch('fedkind');
     const text = deployment('fedkind').replace('kind: FederatedDeployment', 'kind: FederatedDeploymnet');
