@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { Location } from 'vscode-languageserver';
-import { clustersFromFile, clustersFromKubeconfig, type ClusterInfo } from '../engine/inventory.ts';
+import { clustersFromFile, clustersFromKubeconfig, type ClusterInfo } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import { pathToUri, uriToPath } from './documents.ts';
 

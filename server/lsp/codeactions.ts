@@ -17,13 +17,13 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { stringify } from 'yaml';
-import { getPath, isObject, type JsonObject } from '../engine/json.ts';
-import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/parse.ts';
-import type { WsObject } from '../engine/objects.ts';
-import type { FederatedResource } from '../engine/resources.ts';
-import { convertResource, convertRsp } from '../engine/convert.ts';
-import { federateDocument } from '../engine/federate.ts';
-import type { ServerContext } from './context.ts';
+import { isObject, type JsonObject } from '../engine/index.ts';
+import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/index.ts';
+import type { WsObject } from '../engine/index.ts';
+import type { FederatedResource } from '../engine/index.ts';
+import { convertResource, convertRsp } from '../engine/index.ts';
+import { federateDocument } from '../engine/index.ts';
+import { getIn, type ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 
 function dump(o: JsonObject): string {
@@ -53,7 +53,7 @@ function action(title: string, kind: string, changes: Record<string, TextEdit[]>
 /** Edits that append an item to a block (or flow) sequence at `path` of an object. */
 function appendToSeq(o: WsObject, path: PathSegment[], blockItem: string, flowItem: string): TextEdit | undefined {
   const full = [...o.base, ...path];
-  const list = getPath(o.object, path.map(String));
+  const list = getIn(o.object, path.map(String));
   if (!Array.isArray(list)) return undefined;
   const r = o.doc.offsetsOf(full);
   if (!r) return undefined;
@@ -75,7 +75,7 @@ function appendToSeq(o: WsObject, path: PathSegment[], blockItem: string, flowIt
 /** Edit deleting item `index` of the sequence at `path` (and the key when it was the only item). */
 function deleteSeqItem(o: WsObject, path: PathSegment[], index: number): TextEdit | undefined {
   const full = [...o.base, ...path];
-  const list = getPath(o.object, path.map(String));
+  const list = getIn(o.object, path.map(String));
   if (!Array.isArray(list)) return undefined;
   const file = o.file;
   if (list.length === 1) {
@@ -222,7 +222,7 @@ function quickFixes(ctx: ServerContext, uri: string, file: ParsedFile, d: Diagno
       const ns = data.namespace as string;
       const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
       if (typeof ns !== 'string' || !ns) break;
-      const placement = res?.main ? getPath(res.main.object, ['spec', 'placement']) : undefined;
+      const placement = res?.main ? getIn(res.main.object, ['spec', 'placement']) : undefined;
       const fns: JsonObject = {
         apiVersion: 'types.kubefed.io/v1beta1',
         kind: 'FederatedNamespace',

@@ -5,10 +5,10 @@
  * `kubefed.previewForCluster`, each with one argument `{uri, resourceId, cluster?}`.
  */
 import type { CancellationToken, CodeLens, CodeLensParams, Range } from 'vscode-languageserver';
-import { getPath, isObject } from '../engine/json.ts';
-import type { FederatedResource } from '../engine/resources.ts';
-import { objectLocation } from '../engine/objects.ts';
-import type { ServerContext } from './context.ts';
+import { isObject } from '../engine/index.ts';
+import type { FederatedResource } from '../engine/index.ts';
+import { objectLocation } from '../engine/index.ts';
+import { getIn, type ServerContext } from './context.ts';
 import { replicaDetail, replicaSummary } from './preview.ts';
 
 export interface ResourceCommandArgs {
@@ -20,13 +20,13 @@ export interface ResourceCommandArgs {
 /** Number of override operations of a resource (v1beta1 clusterOverrides, v1alpha1 entries). */
 export function overrideCount(res: FederatedResource): number {
   if (res.era === 'v1beta1') {
-    const list = getPath(res.main?.object, ['spec', 'overrides']);
+    const list = getIn(res.main?.object, ['spec', 'overrides']);
     if (!Array.isArray(list)) return 0;
     let n = 0;
     for (const e of list) if (isObject(e) && Array.isArray(e.clusterOverrides)) n += e.clusterOverrides.length;
     return n;
   }
-  const list = getPath(res.overrideObject?.object, ['spec', 'overrides']);
+  const list = getIn(res.overrideObject?.object, ['spec', 'overrides']);
   return Array.isArray(list) ? list.length : 0;
 }
 

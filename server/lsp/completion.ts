@@ -14,10 +14,10 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver';
-import type { ClusterInfo } from '../engine/inventory.ts';
-import { getPath, isObject, type Json, type JsonObject } from '../engine/json.ts';
-import type { ParsedDoc, PathSegment } from '../engine/parse.ts';
-import { listPointers } from '../engine/paths.ts';
+import type { ClusterInfo } from '../engine/index.ts';
+import { isObject, type Json, type JsonObject } from '../engine/index.ts';
+import type { ParsedDoc, PathSegment } from '../engine/index.ts';
+import { listPointers } from '../engine/index.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
 import { cursorContext, type CursorContext } from './cursor.ts';
 import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
@@ -207,7 +207,7 @@ function federationItems(
         });
       }
       if (cc.key === 'path' && cat?.type === 'federated') {
-        const template = getPath(obj, ['spec', 'template']);
+        const template = getIn(obj, ['spec', 'template']);
         return pathItems(ctx, cat.target, template, cc.prefix, range);
       }
     }

@@ -4,9 +4,9 @@
  * the YAML path under a position.
  */
 import type { Connection, Position, Range } from 'vscode-languageserver';
-import type { Workspace } from '../engine/workspace.ts';
-import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/parse.ts';
-import { isObject, type JsonObject } from '../engine/json.ts';
+import type { Workspace } from '../engine/index.ts';
+import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/index.ts';
+import { isObject, type Json, type JsonObject } from '../engine/index.ts';
 import type { DocumentManager } from './documents.ts';
 import type { SchemaRegistry } from './schemas.ts';
 import type { Slice, YamlService } from './yamlService.ts';
@@ -129,7 +129,7 @@ export function contains(r: Range, p: Position): boolean {
 }
 
 /** The value at a path of keys and array indexes (own properties only). */
-export function getIn(root: unknown, path: readonly PathSegment[]): import('../engine/json.ts').Json | undefined {
+export function getIn(root: unknown, path: readonly PathSegment[]): Json | undefined {
   let cur: unknown = root;
   for (const seg of path) {
     if (Array.isArray(cur)) {
@@ -141,5 +141,5 @@ export function getIn(root: unknown, path: readonly PathSegment[]): import('../e
       cur = cur[String(seg)];
     } else return undefined;
   }
-  return cur as import('../engine/json.ts').Json | undefined;
+  return cur as Json | undefined;
 }

@@ -4,7 +4,7 @@
  * around the cursor, the key of the current line, and whether the cursor is on a key or a value.
  * Block style only; flow collections fall back to yaml-language-server.
  */
-import type { PathSegment } from '../engine/parse.ts';
+import type { PathSegment } from '../engine/index.ts';
 
 export interface CursorContext {
   /** Path of the mapping (or sequence, for bare items) containing the current line's node. */

@@ -8,10 +8,10 @@
  * References of a cluster name: every place the workspace names that cluster.
  */
 import type { CancellationToken, DefinitionParams, Location, ReferenceParams } from 'vscode-languageserver';
-import { getPath, isObject } from '../engine/json.ts';
-import { objectLocation, locate, type WsObject } from '../engine/objects.ts';
-import type { PathSegment } from '../engine/parse.ts';
-import { docAt, type ServerContext } from './context.ts';
+import { isObject } from '../engine/index.ts';
+import { objectLocation, locate, type WsObject } from '../engine/index.ts';
+import type { PathSegment } from '../engine/index.ts';
+import { docAt, type ServerContext, getIn } from './context.ts';
 import { clusterRefAt, relativePath } from './hover.ts';
 
 export function onDefinition(ctx: ServerContext, params: DefinitionParams, _token: CancellationToken): Location[] | null {
@@ -51,14 +51,14 @@ export function clusterReferences(ctx: ServerContext, name: string): Location[] 
     const obj = o.object;
     const kind = o.meta.kind;
     const push = (p: PathSegment[], key = false) => out.push(locate(o, p, { key }));
-    const clusters = getPath(obj, ['spec', 'placement', 'clusters']);
+    const clusters = getIn(obj, ['spec', 'placement', 'clusters']);
     if (Array.isArray(clusters)) clusters.forEach((c, i) => isObject(c) && c.name === name && push(['spec', 'placement', 'clusters', i, 'name']));
-    const ovs = getPath(obj, ['spec', 'overrides']);
+    const ovs = getIn(obj, ['spec', 'overrides']);
     if (Array.isArray(ovs)) ovs.forEach((e, i) => isObject(e) && e.clusterName === name && push(['spec', 'overrides', i, 'clusterName']));
-    const names = getPath(obj, ['spec', 'clusterNames']);
+    const names = getIn(obj, ['spec', 'clusterNames']);
     if (Array.isArray(names)) names.forEach((n, i) => n === name && push(['spec', 'clusterNames', i]));
     if (kind === 'ReplicaSchedulingPreference') {
-      const m = getPath(obj, ['spec', 'clusters']);
+      const m = getIn(obj, ['spec', 'clusters']);
       if (isObject(m) && Object.prototype.hasOwnProperty.call(m, name)) push(['spec', 'clusters', name], true);
     }
   }
@@ -76,7 +76,7 @@ export function onReferences(ctx: ServerContext, params: ReferenceParams, _token
     const { path } = doc.pathAt(offset);
     const { rel, obj } = relativePath(doc, path);
     if (obj && (obj.kind === 'KubeFedCluster' || obj.kind === 'FederatedCluster') && rel.join('.') === 'metadata.name') {
-      const n = getPath(obj, ['metadata', 'name']);
+      const n = getIn(obj, ['metadata', 'name']);
       if (typeof n === 'string') name = n;
     }
   }

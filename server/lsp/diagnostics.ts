@@ -8,9 +8,9 @@
  * soon as a newer change arrives.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
-import type { EngineDiagnostic } from '../engine/diagnostics.ts';
-import { isObject } from '../engine/json.ts';
-import type { ParsedDoc, ParsedFile } from '../engine/parse.ts';
+import type { EngineDiagnostic } from '../engine/index.ts';
+import { isObject } from '../engine/index.ts';
+import type { ParsedDoc, ParsedFile } from '../engine/index.ts';
 import { sliceOf, type ServerContext } from './context.ts';
 import { yieldToLoop } from './documents.ts';
 import { FEDERATED_GROUP, V1ALPHA1_API } from './schemas.ts';

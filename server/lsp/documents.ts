@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { Workspace } from '../engine/workspace.ts';
+import type { Workspace } from '../engine/index.ts';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', '.artifacts', '.vscode-test', 'vendor']);
 const MAX_FILE_BYTES = 8 * 1024 * 1024;

@@ -4,9 +4,9 @@
  * Everything else: yaml-language-server's schema description.
  */
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver';
-import { getPath, isObject, type JsonObject } from '../engine/json.ts';
-import type { ParsedDoc, PathSegment } from '../engine/parse.ts';
-import type { FederatedResource } from '../engine/resources.ts';
+import { isObject, type JsonObject } from '../engine/index.ts';
+import type { ParsedDoc, PathSegment } from '../engine/index.ts';
+import type { FederatedResource } from '../engine/index.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
 import { clusterPreviewMarkdown, placementMarkdown, replicaDetail, replicaSummary } from './preview.ts';
 

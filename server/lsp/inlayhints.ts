@@ -3,8 +3,8 @@
  * such field.
  */
 import { InlayHintKind, type CancellationToken, type InlayHint, type InlayHintParams } from 'vscode-languageserver';
-import { getPath, isObject, type Json } from '../engine/json.ts';
-import type { ServerContext } from './context.ts';
+import { isObject, type Json } from '../engine/index.ts';
+import { getIn, type ServerContext } from './context.ts';
 import { parsePointer } from './schemas.ts';
 
 function show(v: Json | undefined): string {
@@ -39,8 +39,8 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
   for (const res of ctx.ws.resourcesIn(uri)) {
     if (res.era === 'v1beta1' && res.main?.uri === uri) {
       const main = res.main;
-      const template = getPath(main.object, ['spec', 'template']);
-      const list = getPath(main.object, ['spec', 'overrides']);
+      const template = getIn(main.object, ['spec', 'template']);
+      const list = getIn(main.object, ['spec', 'overrides']);
       if (!Array.isArray(list)) continue;
       list.forEach((e, i) => {
         if (!isObject(e) || !Array.isArray(e.clusterOverrides)) return;
@@ -66,9 +66,9 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
       const path = res.typeConfig.overridePath;
       if (!path?.length) continue;
       const field = path[path.length - 1];
-      const template = res.targetKind === 'Namespace' ? res.main?.object : getPath(res.main?.object, ['spec', 'template']);
-      const old = getPath(template, path);
-      const list = getPath(ov.object, ['spec', 'overrides']);
+      const template = res.targetKind === 'Namespace' ? res.main?.object : getIn(res.main?.object, ['spec', 'template']);
+      const old = getIn(template, path);
+      const list = getIn(ov.object, ['spec', 'overrides']);
       if (!Array.isArray(list)) continue;
       list.forEach((e, i) => {
         if (!isObject(e) || !Object.prototype.hasOwnProperty.call(e, field)) return;

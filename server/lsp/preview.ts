@@ -4,9 +4,9 @@
  * kubefed/render request.
  */
 import { stringify } from 'yaml';
-import type { FederatedResource, RenderedObject } from '../engine/resources.ts';
-import { deepClone, isObject, type JsonObject } from '../engine/json.ts';
-import { parseSlice } from '../engine/parse.ts';
+import type { FederatedResource, RenderedObject } from '../engine/index.ts';
+import { deepClone, isObject, type JsonObject } from '../engine/index.ts';
+import { parseFile } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import { parsePointer } from './schemas.ts';
 
@@ -33,7 +33,7 @@ export function renderedYaml(obj: JsonObject, overriddenPaths: string[], targetK
   const shown = mask ? maskSecret(obj, targetKind) : obj;
   const text = stringify(shown, { lineWidth: 0, aliasDuplicateObjects: false });
   if (!overriddenPaths.length) return text;
-  const doc = parseSlice(text, { start: 0, end: text.length }, 0);
+  const doc = parseFile('preview.yaml', text).docs[0];
   const lines = text.split('\n');
   const marked = new Set<number>();
   for (const p of overriddenPaths) {

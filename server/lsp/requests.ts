@@ -8,9 +8,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NotificationType, RequestType, type Location, type Position } from 'vscode-languageserver';
-import type { JsonObject } from '../engine/json.ts';
-import type { FederatedResource } from '../engine/resources.ts';
-import { objectLocation } from '../engine/objects.ts';
+import type { JsonObject } from '../engine/index.ts';
+import type { FederatedResource } from '../engine/index.ts';
+import { objectLocation } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';

@@ -17,7 +17,7 @@ import {
   type InitializeResult,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
-import { Workspace } from '../engine/workspace.ts';
+import { Workspace } from '../engine/index.ts';
 import { DocumentManager } from './documents.ts';
 import { SchemaRegistry } from './schemas.ts';
 import { YamlService } from './yamlService.ts';

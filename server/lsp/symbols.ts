@@ -10,8 +10,8 @@ import {
   type SymbolInformation,
   type WorkspaceSymbolParams,
 } from 'vscode-languageserver';
-import { isObject } from '../engine/json.ts';
-import { describe, locate, objectLocation, type WsObject } from '../engine/objects.ts';
+import { isObject } from '../engine/index.ts';
+import { describe, locate, objectLocation, type WsObject } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 
 function symbolKind(o: WsObject): SymbolKind {
