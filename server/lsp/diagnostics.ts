@@ -323,7 +323,9 @@ export class DiagnosticsPublisher {
     const engine = this.ctx.ws.diagnostics(uri).map(toLspDiagnostic);
     st.engine = engine;
     st.file = this.ctx.ws.getFile(uri);
-    const all = this.ctx.docs.isOpen(uri) ? [...engine, ...st.yaml] : engine;
+    // Files that are not open get federation diagnostics only: YAML syntax errors of unrelated
+    // files (Helm templates, ...) would flood the problem list.
+    const all = this.ctx.docs.isOpen(uri) ? [...engine, ...st.yaml] : engine.filter((d) => d.code !== 'yaml-syntax');
     all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     const key = JSON.stringify(all);
     if (st.published === key) return;
