@@ -137,6 +137,13 @@ function convert(node, used, name) {
     delete out.anyOf;
   }
   if (node.nullable && out.type) out.type = [...new Set([...(Array.isArray(out.type) ? out.type : [out.type]), 'null'])];
+  // `{allOf: [{$ref}], description}` (how OpenAPI v3 attaches a field description to a reference)
+  // becomes `{$ref, description}`: yaml-language-server then shows the field's own description.
+  if (Array.isArray(out.allOf) && out.allOf.length === 1 && out.allOf[0].$ref && Object.keys(out).every((k) => ['allOf', 'description', 'default'].includes(k))) {
+    const ref = out.allOf[0].$ref;
+    delete out.allOf;
+    return { $ref: ref, ...out };
+  }
   const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (out.properties && out.additionalProperties === undefined && !preserve) out.additionalProperties = false;
   return out;

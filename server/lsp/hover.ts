@@ -98,7 +98,43 @@ export async function onHover(ctx: ServerContext, params: HoverParams, token: Ca
     const extra = yls && typeof yls.contents === 'object' && 'value' in yls.contents ? `\n\n---\n\n${yls.contents.value}` : '';
     return { contents: { kind: MarkupKind.Markdown, value: placementMarkdown(ctx, res) + extra }, range: yls?.range };
   }
+  const perCluster = res ? templateFieldMarkdown(ctx, res, doc, offset) : undefined;
+  if (perCluster) {
+    const base = yls && typeof yls.contents === 'object' && 'value' in yls.contents ? `${yls.contents.value}\n\n---\n\n` : '';
+    return { contents: { kind: MarkupKind.Markdown, value: base + perCluster }, range: yls?.range };
+  }
   return yls;
+}
+
+/**
+ * On a field of a v1beta1 template that some cluster overrides: the value each selected
+ * cluster receives.
+ */
+function templateFieldMarkdown(ctx: ServerContext, res: FederatedResource, doc: ParsedDoc, offset: number): string | undefined {
+  if (res.era !== 'v1beta1' || !res.main || res.main.doc !== doc) return undefined;
+  const { path } = doc.pathAt(offset);
+  const rel = path.slice(res.main.base.length);
+  if (rel.length < 3 || rel[0] !== 'spec' || rel[1] !== 'template') return undefined;
+  const pointer = rel
+    .slice(2)
+    .map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1'))
+    .join('');
+  const rows: string[] = [];
+  let touched = false;
+  for (const cluster of res.placement.selected) {
+    const r = ctx.ws.render(res, cluster);
+    const hit = r.overriddenPaths.some((p) => p === pointer || p.startsWith(pointer + '/') || pointer.startsWith(p + '/'));
+    touched ||= hit;
+    const v = r.ok ? getIn(r.object, rel.slice(2)) : undefined;
+    const shown = !r.ok ? `_${r.status ?? 'failed'}_` : v === undefined ? '∅' : `\`${JSON.stringify(ctx.settings.maskSecrets !== false ? maskIf(res, rel, v) : v)}\``;
+    rows.push(`| ${cluster} | ${shown} | ${hit ? 'overridden' : ''} |`);
+  }
+  if (!touched) return undefined;
+  return ['**Per cluster**', '', '| cluster | value | |', '|---|---|---|', ...rows].join('\n');
+}
+
+function maskIf(res: FederatedResource, rel: PathSegment[], v: unknown): unknown {
+  return res.targetKind === 'Secret' && (rel[2] === 'data' || rel[2] === 'stringData') ? '••••••••' : v;
 }
 
 function clusterOnlyMarkdown(ctx: ServerContext, name: string): string {

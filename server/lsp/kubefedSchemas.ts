@@ -21,7 +21,7 @@ const obj = (description: string, properties: Record<string, Schema>, required: 
 });
 const arr = (items: Schema, description: string): Schema => ({ type: 'array', description, items });
 const ref = (name: string, description?: string): Schema =>
-  description ? { allOf: [{ $ref: `#/definitions/${name}` }], description } : { $ref: `#/definitions/${name}` };
+  description ? { $ref: `#/definitions/${name}`, description } : { $ref: `#/definitions/${name}` };
 const enabled = (description: string): Schema => str(description, { enum: ['Enabled', 'Disabled'] });
 const duration = (description: string): Schema => str(description + ' (Go duration, e.g. `10s`, `1500ms`).', { pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' });
 

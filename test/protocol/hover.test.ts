@@ -67,9 +67,18 @@ describe('hover, code lens, inlay hints', () => {
     assert.match(s, /\| cluster3 \| ✗ \| excluded by the FederatedNamespace placement/);
   });
 
-  it('elsewhere: the schema description from yaml-language-server', async () => {
+  it('on a template field some cluster overrides: its value per cluster', async () => {
     const text = hoverText(await c.hover(webUri, positionOf(web, 'replicas: 3', 2)));
     assert.match(text, /Number of desired pods/);
+    assert.match(text, /\*\*Per cluster\*\*\n\n\| cluster \| value \| \|\n\|---\|---\|---\|\n\| cluster1 \| `3` \|  \|\n\| cluster2 \| `5` \| overridden \|/);
+    const img = hoverText(await c.hover(webUri, positionOf(web, 'image: nginx:1.27', 2)));
+    assert.match(img, /\| cluster2 \| `"nginx:1\.27-alpine"` \| overridden \|/);
+  });
+
+  it('elsewhere: the schema description from yaml-language-server', async () => {
+    const text = hoverText(await c.hover(webUri, positionOf(web, 'selector:', 2)));
+    assert.match(text, /Label selector for pods/);
+    assert.doesNotMatch(text, /Per cluster/);
     const img = hoverText(await c.hover(webUri, positionOf(web, 'image: nginx:1.27', 2)));
     assert.match(img, /Container image name/);
   });
