@@ -3,7 +3,7 @@
  * file of the workspace folders (read from disk, kept current from file-change notifications).
  * Every change is handed to the engine's Workspace, which re-parses only changed documents.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -163,6 +163,42 @@ export class DocumentManager {
       if (end < text.length) await yieldToLoop();
       if (this.open.has(uri)) return; // the editor's text took over meanwhile
     }
+  }
+
+  private watchers: FSWatcher[] = [];
+
+  /**
+   * For clients that cannot watch files for the server (no dynamic registration of
+   * workspace/didChangeWatchedFiles): watch the folders with the operating system.
+   */
+  watchFolders(onChange: (uri: string, deleted: boolean) => void): void {
+    for (const folder of this.folders) {
+      try {
+        const timers = new Map<string, NodeJS.Timeout>();
+        const w = watch(folder, { recursive: true }, (_event, name) => {
+          if (!name || !/\.ya?ml$/i.test(String(name))) return;
+          const file = join(folder, String(name));
+          if (String(name).split(/[\\/]/).some((seg) => SKIP_DIRS.has(seg) || seg.startsWith('.'))) return;
+          clearTimeout(timers.get(file));
+          timers.set(
+            file,
+            setTimeout(() => {
+              timers.delete(file);
+              onChange(pathToUri(file), !existsSync(file));
+            }, 100),
+          );
+        });
+        w.on('error', () => w.close());
+        this.watchers.push(w);
+      } catch {
+        // recursive watching unsupported here: rely on the client
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
   }
 
   removeFolders(folderUris: string[]): void {

@@ -138,6 +138,13 @@ connection.onInitialized(async () => {
     if (workspaceFolders.length) {
       const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
       connection.console.log(`kubefed: indexed ${n} YAML files`);
+      if (!canWatchFiles) {
+        docs.watchFolders((uri, deleted) => {
+          void docs.fileChanged(uri, deleted).then(() => {
+            if (deleted) diagnostics.cleared(uri);
+          });
+        });
+      }
     }
   } finally {
     markReady();
@@ -209,4 +216,5 @@ process.on('unhandledRejection', (e) => {
   connection.console.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`);
 });
 
+connection.onShutdown(() => docs.dispose());
 connection.listen();

@@ -157,6 +157,16 @@ describe('files changing on disk', () => {
     const p2 = await c.request<{ resources: { name: string }[] }>('kubefed/placement', {});
     assert.ok(!p2.resources.some((r) => r.name === 'extra'));
   });
+
+  it('watches the folders itself when the client cannot', async () => {
+    const file = join(dir, 'sub', 'watched.yaml');
+    cpSync(join(folder, 'namespace.yaml'), join(dir, 'sub', 'namespace-copy.yaml'));
+    writeFileSync(file, 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: watched\n  namespace: demo\nspec:\n  template: {}\n  placement:\n    clusters:\n    - name: cluster7\n');
+    const d = await c.waitDiagnostics(uriOf(file), (x) => x.some((y) => y.code === 'unknown-cluster'), 10_000);
+    assert.equal(d.find((y) => y.code === 'unknown-cluster')?.range.start.line, 9);
+    rmSync(file);
+    await c.waitDiagnostics(uriOf(file), (x) => x.length === 0, 10_000);
+  });
 });
 
 describe('clusters from a kubeconfig and from settings', () => {
