@@ -14,7 +14,7 @@ import { objectLocation } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
-import { guard } from './cancel.ts';
+import { cancelled, guard } from './cancel.ts';
 import { maskSecret, reasonText, renderedYaml } from './preview.ts';
 
 export interface RenderParams {
@@ -125,7 +125,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
 
   connection.onRequest(
     RenderRequest,
-    guard(ctx, 'kubefed/render', (c, p: RenderParams) => {
+    guard(ctx, 'kubefed/render', (c, p: RenderParams, token) => {
       let list = ws.resourcesIn(p.uri);
       if (p.resourceId) list = ws.resources().filter((r) => r.id === p.resourceId);
       else if (p.position) {
@@ -133,7 +133,12 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
         const r = f ? ws.resourceAt(p.uri, f.lines.offset(p.position)) : undefined;
         list = r ? [r] : [];
       }
-      return { resources: list.map((r) => ({ ...summary(r), clusters: renderResource(c, r, p.cluster, p.unmasked) })) };
+      return {
+        resources: list.map((r) => {
+          if (token.isCancellationRequested) throw cancelled();
+          return { ...summary(r), clusters: renderResource(c, r, p.cluster, p.unmasked) };
+        }),
+      };
     }, { resources: [] }),
   );
 

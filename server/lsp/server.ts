@@ -34,9 +34,6 @@ import { onDocumentSymbols, onWorkspaceSymbols } from './symbols.ts';
 import { registerRequests, InventoryChangedNotification } from './requests.ts';
 import { guard } from './cancel.ts';
 
-// stack traces of the bundle point into the sources (dist/server.js.map)
-process.setSourceMapsEnabled?.(true);
-
 const connection = createConnection(ProposedFeatures.all);
 const ws = new Workspace();
 const schemas = new SchemaRegistry();
