@@ -1,11 +1,14 @@
-/** `npm run bench`: engine numbers, then the language server against plain yaml-language-server. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+/**
+ * `npm run bench`: engine numbers; the language server against plain yaml-language-server;
+ * propagate and compare against `kubectl apply` on three real local API servers.
+ */
 import { formatEngineBench, runEngineBench } from './engine.ts';
+import { formatLspBench, runLspBench } from './lsp.ts';
+import { runPropagateBench } from './propagate.ts';
 
 console.log(formatEngineBench(runEngineBench()));
-for (const name of ['lsp.ts']) {
-  const file = join(import.meta.dirname, name);
-  if (existsSync(file)) await import(pathToFileURL(file).href);
-}
+console.log('');
+console.log(formatLspBench(await runLspBench()));
+console.log('');
+const p = await runPropagateBench({ log: (l) => console.log(l) });
+console.log(JSON.stringify(p, null, 2));

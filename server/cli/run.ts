@@ -10,6 +10,8 @@ import { validate } from './validate.ts';
 import { render } from './render.ts';
 import { schedule } from './schedule.ts';
 import { federate, convert } from './federate.ts';
+import { propagateCommand, type CliIO } from './propagate.ts';
+import { diffCommand } from './diff.ts';
 
 const VERSION = '0.1.0';
 
@@ -17,6 +19,16 @@ const COMMON: Record<string, FlagSpec> = {
   clusters: { value: true },
   kubeconfig: { value: true },
   help: { short: 'h' },
+};
+
+const CLUSTER_IO: Record<string, FlagSpec> = {
+  ...COMMON,
+  cluster: { value: true, repeat: true },
+  'context-map': { value: true, repeat: true },
+  'host-context': { value: true },
+  output: { value: true, short: 'o', choices: ['text', 'json'] },
+  concurrency: { value: true },
+  'request-timeout': { value: true },
 };
 
 const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
@@ -45,7 +57,23 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
     usage: 'kfed convert <files|dirs…> [-o yaml|json]',
     flags: { help: { short: 'h' }, output: { value: true, short: 'o', choices: ['yaml', 'json'] } },
   },
+  propagate: {
+    summary: 'push federated resources to the member clusters (server-side apply)',
+    usage:
+      'kfed propagate <files|dirs…> [--cluster NAME]… [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--dry-run=server] [--prune] [--adopt] [--force-conflicts] [-o text|json] [--concurrency N] [--request-timeout 30s]',
+    flags: { ...CLUSTER_IO, 'dry-run': { value: true, choices: ['server', 'none'] }, prune: {}, adopt: {}, 'force-conflicts': {} },
+  },
+  diff: {
+    summary: 'compare what is desired with each member cluster, or two clusters',
+    usage:
+      'kfed diff <files|dirs…> [--cluster NAME]… [--between CLUSTER_A CLUSTER_B] [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [-o text|json] [--exit-code] [--concurrency N] [--request-timeout 30s]',
+    flags: { ...CLUSTER_IO, between: { value: true, repeat: true }, 'exit-code': {} },
+  },
 };
+
+/** Commands that talk to clusters: run() returns a Promise for them. */
+const ASYNC_COMMANDS = ['propagate', 'diff'] as const;
+type AsyncCommand = (typeof ASYNC_COMMANDS)[number];
 
 function help(): string {
   const lines = [
@@ -59,9 +87,11 @@ function help(): string {
     '',
     'Clusters come from KubeFedCluster/FederatedCluster objects in the inputs, --clusters FILE',
     '(a YAML file of KubeFedCluster objects) and --kubeconfig FILE (one cluster per context).',
-    'Input files are never written.',
+    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map);',
+    '--host-context reads the KubeFedClusters of a KubeFed host. Input files are never written.',
     '',
-    'Exit codes: 0 ok, 1 findings (errors), 2 usage or input error.',
+    'Exit codes: 0 ok, 1 findings (errors; diff --exit-code: differences), 2 usage or input error,',
+    '130 cancelled (propagate, diff).',
   ];
   return lines.join('\n') + '\n';
 }
@@ -72,7 +102,13 @@ export interface CliResult {
   exit: number;
 }
 
-export function run(argv: string[]): CliResult {
+/**
+ * Runs one kfed command. Synchronous, except `propagate` and `diff` (they talk to clusters):
+ * for those it returns a Promise.
+ */
+export function run(argv: readonly [AsyncCommand, ...string[]], io?: CliIO): Promise<CliResult>;
+export function run(argv: readonly string[], io?: CliIO): CliResult;
+export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promise<CliResult> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') return { stdout: help(), stderr: '', exit: cmd ? 0 : 2 };
   if (cmd === '--version' || cmd === 'version') return { stdout: `kfed ${VERSION}\n`, stderr: '', exit: 0 };
@@ -81,6 +117,17 @@ export function run(argv: string[]): CliResult {
   try {
     const p = parseArgs(rest, spec.flags);
     if (p.flags.has('help')) return { stdout: `Usage: ${spec.usage}\n`, stderr: '', exit: 0 };
+    if ((ASYNC_COMMANDS as readonly string[]).includes(cmd)) {
+      const pending = cmd === 'propagate' ? propagateCommand(p, io) : diffCommand(p, io);
+      return pending.then(
+        (r) => ({ stdout: r.out, stderr: r.err, exit: r.exit }),
+        (e: unknown) => {
+          if (e instanceof UsageError) return { stdout: '', stderr: `kfed ${cmd}: ${e.message}\nUsage: ${spec.usage}\n`, exit: 2 };
+          if (e instanceof InputError) return { stdout: '', stderr: `kfed ${cmd}: ${e.message}\n`, exit: 2 };
+          throw e;
+        },
+      );
+    }
     const ctx = buildContext(p);
     const warn = ctx.warnings.map((w) => `warning: ${w}\n`).join('');
     const format = flag(p, 'output');

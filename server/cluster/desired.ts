@@ -1,0 +1,138 @@
+/**
+ * What a member cluster should hold for a federated resource, straight from the engine: the
+ * create path (Workspace.render) or the update path with KubeFed's retention from the live object
+ * (renderV1beta1 / renderV1alpha1 with clusterObject), plus the two marks this tool writes: the
+ * managed label and the annotation naming the federated resource (used by --prune).
+ */
+import type { FederatedResource, RenderedObject } from '../engine/resources.ts';
+import { targetTypeOf } from '../engine/resources.ts';
+import type { Workspace } from '../engine/workspace.ts';
+import { renderV1alpha1, renderV1beta1, targetApiVersion } from '../engine/render.ts';
+import { MANAGED_LABEL } from '../engine/overrides.ts';
+import type { JsonObject } from '../engine/json.ts';
+import { deepClone, isObject, kubernetesKeyOrder } from '../engine/json.ts';
+import { changes, removeAt, setAt, type Change } from './normalize.ts';
+
+/** Records which federated resource an object in a member cluster came from: `<kind>/<namespace>/<name>`. */
+export const FEDERATED_RESOURCE_ANNOTATION = 'kubefed-tools/federated-resource';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** `<federated kind>/<namespace>/<name>` (namespace empty for cluster-scoped federated types). */
+export function resourceKeyOf(res: FederatedResource): string {
+  return `${res.kind}/${res.namespace}/${res.name}`;
+}
+
+/** The federated object KubeFed reads (after an RSP rewrote it), or the v1alpha1 template. */
+export function federatedObjectOf(res: FederatedResource): JsonObject {
+  return res.era === 'v1beta1' ? (res.effective ?? res.main!.object) : res.main!.object;
+}
+
+export function isNamespaceTarget(res: FederatedResource): boolean {
+  return res.targetKind === 'Namespace' && !res.typeConfig.targetGroup;
+}
+
+/** The object in the member cluster that belongs to `res`. */
+export function targetRefOf(res: FederatedResource, rendered?: RenderedObject): ObjectRef {
+  const tc = res.typeConfig;
+  const av = rendered?.object && typeof rendered.object.apiVersion === 'string' && rendered.object.apiVersion ? rendered.object.apiVersion : targetApiVersion(targetTypeOf(tc));
+  return {
+    apiVersion: av,
+    kind: tc.targetKind,
+    ...(tc.namespaced ? { namespace: res.namespace } : {}),
+    name: res.name,
+  };
+}
+
+/** Where the resource is declared, `file:line`. */
+export function sourceOf(res: FederatedResource): string | undefined {
+  const m = res.main;
+  if (!m) return undefined;
+  return `${m.uri}:${m.file.range(m.doc.start, m.doc.start).start.line + 1}`;
+}
+
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/**
+ * The object `cluster` should hold: the create path without a live object, the update path
+ * (retention from `live`) with one. Both from the engine.
+ */
+export function desiredFor(ws: Workspace, res: FederatedResource, cluster: string, live?: JsonObject | null): RenderedObject {
+  if (!live) return ws.render(res, cluster);
+  const tc = res.typeConfig;
+  if (res.era === 'v1beta1') {
+    const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: federatedObjectOf(res), clusterName: cluster, clusterObject: live });
+    const base = ws.render(res, cluster);
+    return r.ok
+      ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: base.overriddenPaths, events: r.events }
+      : { cluster, ok: false, overriddenPaths: base.overriddenPaths, status: r.status, message: r.message, events: r.events };
+  }
+  const override = res.effectiveOverride !== undefined ? res.effectiveOverride : (res.overrideObject?.object ?? null);
+  const r = renderV1alpha1({
+    targetType: targetTypeOf(tc),
+    template: res.main!.object,
+    override,
+    overridePath: tc.overridePath ?? null,
+    clusterName: cluster,
+    clusterObject: live,
+  });
+  const base = ws.render(res, cluster);
+  return r.ok
+    ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: base.overriddenPaths }
+    : { cluster, ok: false, overriddenPaths: base.overriddenPaths, status: r.status, message: r.message };
+}
+
+/** Retained fields that are applied with the live value rather than left out (see applyBody). */
+const APPLY_RETAINED = new Set(['/spec/replicas', '/metadata/resourceVersion']);
+
+/**
+ * The body sent with server-side apply: the engine's object with kind/apiVersion filled in
+ * (v1alpha1 namespaces have none), the managed label (v1alpha1 objects carry none upstream) and
+ * the federated-resource annotation.
+ *
+ * KubeFed writes the whole object, so it copies the fields it retains from the live object into
+ * it. Server-side apply keeps every field this tool does not apply, so with `createPath` (the
+ * object without retention) the retained fields are left out instead, to stay with their owners
+ * (annotations and finalizers of other controllers, Service IPs and node ports, ServiceAccount
+ * secrets). Two are kept: `metadata.resourceVersion` (KubeFed's guard against concurrent
+ * writers) and `spec.replicas` under retainReplicas (applied with the live value, so giving up
+ * the field can never reset it to its default).
+ */
+export function applyBody(res: FederatedResource, obj: JsonObject, createPath?: JsonObject): JsonObject {
+  const out = deepClone(obj);
+  if (createPath) {
+    for (const c of changes(createPath, obj)) {
+      if (APPLY_RETAINED.has(c.path)) continue;
+      if (c.desired === undefined) removeAt(out, c.path);
+      else setAt(out, c.path, c.desired);
+    }
+  }
+  const tc = res.typeConfig;
+  if (typeof out.apiVersion !== 'string' || !out.apiVersion) out.apiVersion = targetApiVersion(targetTypeOf(tc));
+  if (typeof out.kind !== 'string' || !out.kind) out.kind = tc.targetKind;
+  const md: JsonObject = isObject(out.metadata) ? out.metadata : (out.metadata = {});
+  if (!tc.namespaced) delete md.namespace;
+  const labels: JsonObject = isObject(md.labels) ? md.labels : (md.labels = {});
+  labels[MANAGED_LABEL] = 'true';
+  const annotations: JsonObject = isObject(md.annotations) ? md.annotations : (md.annotations = {});
+  annotations[FEDERATED_RESOURCE_ANNOTATION] = resourceKeyOf(res);
+  return kubernetesKeyOrder(out);
+}
+
+/**
+ * Fields KubeFed keeps from the live object on update (semantics §6.3): where the update-path
+ * object differs from the create-path object, with the live value.
+ */
+export function retainedFields(createPath: JsonObject | undefined, updatePath: JsonObject | undefined): Change[] {
+  if (!createPath || !updatePath) return [];
+  return changes(createPath, updatePath)
+    .filter((c) => c.path !== '/metadata/resourceVersion' && c.live !== undefined)
+    .map((c) => ({ path: c.path, live: c.live }));
+}
