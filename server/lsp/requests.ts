@@ -15,6 +15,7 @@ import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
 import { cancelled, guard } from './cancel.ts';
+import { yieldToLoop } from './documents.ts';
 import { maskSecret, reasonText, renderedYaml } from './preview.ts';
 
 export interface RenderParams {
@@ -125,7 +126,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
 
   connection.onRequest(
     RenderRequest,
-    guard(ctx, 'kubefed/render', (c, p: RenderParams, token) => {
+    guard(ctx, 'kubefed/render', async (c, p: RenderParams, token) => {
       let list = ws.resourcesIn(p.uri);
       if (p.resourceId) list = ws.resources().filter((r) => r.id === p.resourceId);
       else if (p.position) {
@@ -133,12 +134,18 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
         const r = f ? ws.resourceAt(p.uri, f.lines.offset(p.position)) : undefined;
         list = r ? [r] : [];
       }
-      return {
-        resources: list.map((r) => {
-          if (token.isCancellationRequested) throw cancelled();
-          return { ...summary(r), clusters: renderResource(c, r, p.cluster, p.unmasked) };
-        }),
-      };
+      // in slices, so that a large file neither blocks the server nor outlives a cancellation
+      const resources: RenderResult['resources'] = [];
+      let t = Date.now();
+      for (const r of list) {
+        if (token.isCancellationRequested) throw cancelled();
+        resources.push({ ...summary(r), clusters: renderResource(c, r, p.cluster, p.unmasked) });
+        if (Date.now() - t > 20) {
+          await yieldToLoop();
+          t = Date.now();
+        }
+      }
+      return { resources };
     }, { resources: [] }),
   );
 
