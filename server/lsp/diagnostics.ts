@@ -238,7 +238,7 @@ export class DiagnosticsPublisher {
     this.lastPass.changedMs = Math.round((t2 - t1) * 10) / 10;
     // 2. every other file: engine diagnostics may have changed anywhere (clusters, namespaces...).
     let t = Date.now();
-    for (const uri of [...ws.uris(), ...this.state.keys()]) {
+    for (const uri of new Set([...ws.uris(), ...this.state.keys()])) {
       if (changed.includes(uri) && open.has(uri)) continue;
       this.publish(uri);
       if (Date.now() - t > CHUNK_MS) {

@@ -291,6 +291,11 @@ export class SchemaRegistry {
     return id + '.json';
   }
 
+  /** Drops the text built for a schema identifier (it is built again on demand). */
+  forget(id: string): void {
+    this.contents.delete(id);
+  }
+
   /** The JSON text of a schema identifier (what the schema request service answers). */
   content(id: string): string | undefined {
     const cached = this.contents.get(id);

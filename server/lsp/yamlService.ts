@@ -35,6 +35,8 @@ const SLICE_URI = 'kubefed-slice:///document.yaml';
 /** Lines added in front of a slice (the modeline). */
 const HEADER_LINES = 1;
 const CACHE_LIMIT = 20000;
+/** Resolved schemas kept by yaml-language-server (one per kind, one per set of override paths). */
+const SCHEMA_LIMIT = 48;
 
 export class YamlService {
   readonly ls: LanguageService;
@@ -85,7 +87,23 @@ export class YamlService {
     });
   }
 
+  /** Schema ids in use, least recently used first (yaml-language-server keeps every schema it resolved). */
+  private readonly schemaUse = new Map<string, true>();
+
+  private touch(id: string | undefined): void {
+    if (!id) return;
+    this.schemaUse.delete(id);
+    this.schemaUse.set(id, true);
+    while (this.schemaUse.size > SCHEMA_LIMIT) {
+      const oldest = this.schemaUse.keys().next().value as string;
+      this.schemaUse.delete(oldest);
+      void this.ls.deleteSchema(oldest);
+      this.schemas.forget(oldest);
+    }
+  }
+
   private doc(slice: Slice): TextDocument {
+    this.touch(slice.schemaId);
     const header = slice.schemaId ? `# yaml-language-server: $schema=${slice.schemaId}\n` : '# yaml-language-server: $schema=none\n';
     return TextDocument.create(SLICE_URI, 'yaml', this.version++, header + slice.text);
   }
