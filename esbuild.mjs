@@ -4,6 +4,7 @@
 //   node esbuild.mjs --dev      no minification (faster, readable stack traces)
 //   node esbuild.mjs server     only some bundles (server, cli, client)
 import * as esbuild from 'esbuild';
+import { buildWebview } from './webview/build.mjs';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,16 @@ if (watch) {
   // each bundle on its own: one that fails to build does not stop the others
   const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
   const built = builds.filter((_, i) => results[i].status === 'fulfilled').map((b) => 'dist/' + b.outfile.split(/[\\/]/).pop());
+  if (!wanted.length || wanted.includes('webview')) {
+    // The placement webview: browser code, its stylesheet and the codicon font.
+    try {
+      await buildWebview({ dev });
+      built.push('dist/webview/main.js');
+    } catch (e) {
+      console.error(`webview: ${e.message}`);
+      process.exitCode = 1;
+    }
+  }
   console.log(`built ${built.join(', ') || 'nothing'} in ${Date.now() - t0} ms`);
   const failed = builds.filter((_, i) => results[i].status === 'rejected');
   if (failed.length) {
