@@ -378,7 +378,7 @@ export async function runLspBench(opts: LspBenchOptions = {}): Promise<LspBenchR
         },
         async () => {
           const st = (await ours.conn.sendRequest('kubefed/stats', {})) as { eventLoop?: { maxMs: number }; lastPass?: unknown };
-          log(`kubefed-language-server: last diagnostics pass ${JSON.stringify(st.lastPass)}`);
+          log(`kubefed-language-server: last diagnostics pass ${JSON.stringify(st.lastPass)}; after opening: ${JSON.stringify(st.eventLoop)}`);
           return { eventLoopMaxBlockMs: st.eventLoop?.maxMs };
         },
         () => ours.conn.sendRequest('kubefed/stats', {}),

@@ -201,6 +201,8 @@ export class DiagnosticsPublisher {
   /** One publishing pass; false when abandoned for a newer change. */
   /** Durations of the last pass, for `kubefed/stats`. */
   lastPass = { analysisMs: 0, changedMs: 0, othersMs: 0 };
+  /** Longest engine analysis since the last reset (kubefed/stats). */
+  maxAnalysisMs = 0;
 
   private async pass(changed: string[], gen: number): Promise<boolean> {
     const { ws, docs } = this.ctx;
@@ -224,6 +226,7 @@ export class DiagnosticsPublisher {
     for (const cb of this.onAnalysis) cb();
     const t1 = performance.now();
     this.lastPass.analysisMs = Math.round((t1 - t0) * 10) / 10;
+    this.maxAnalysisMs = Math.max(this.maxAnalysisMs, this.lastPass.analysisMs);
     const open = new Set(docs.openUris());
     // 1. changed open documents: schema diagnostics of changed slices (usually one), publish.
     const pending: string[] = [];

@@ -6,7 +6,7 @@
  * - `kubefed/stats`      {} -> server statistics (memory, caches, swallowed errors)
  * - notification `kubefed/inventoryChanged` {clusters}
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { NotificationType, RequestType, type Location, type Position } from 'vscode-languageserver';
 import type { JsonObject } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
@@ -85,6 +85,11 @@ export const StatsRequest = new RequestType<{ resetEventLoop?: boolean } | undef
 /** Event-loop delay since start (or the last reset): how long the server was unresponsive. */
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+/** Longest garbage-collection pause since start (or the last reset). */
+let maxGcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) maxGcMs = Math.max(maxGcMs, e.duration);
+}).observe({ entryTypes: ['gc'] });
 export const InventoryChangedNotification = new NotificationType<{ clusters: ClusterSummary[] }>('kubefed/inventoryChanged');
 
 function summary(res: FederatedResource): ResourceSummary {
@@ -193,8 +198,17 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
       await ctx.docs.settled();
       await diagnostics.whenIdle();
       const m = process.memoryUsage();
-      const eventLoop = { maxMs: Math.round(loopDelay.max / 1e5) / 10, p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10 };
-      if (p?.resetEventLoop) loopDelay.reset();
+      const eventLoop = {
+        maxMs: Math.round(loopDelay.max / 1e5) / 10,
+        p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+        maxGcPauseMs: Math.round(maxGcMs * 10) / 10,
+        maxAnalysisMs: diagnostics.maxAnalysisMs,
+      };
+      if (p?.resetEventLoop) {
+        loopDelay.reset();
+        maxGcMs = 0;
+        diagnostics.maxAnalysisMs = 0;
+      }
       return {
         eventLoop,
         lastPass: diagnostics.lastPass,
