@@ -206,6 +206,9 @@ export class DiagnosticsPublisher {
 
   private async pass(changed: string[], gen: number): Promise<boolean> {
     const { ws, docs } = this.ctx;
+    // Requests that arrived with the edit (completion while typing) go first.
+    await yieldToLoop();
+    if (gen !== this.generation) return false;
     // 0. Changed open documents first, before the (workspace-wide) engine analysis: fresh schema
     //    diagnostics plus the previous engine diagnostics moved along with their documents.
     let fast = false;
