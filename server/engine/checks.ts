@@ -127,9 +127,6 @@ function checkResource(res: FederatedResource, known: Set<string>, clusterNames:
         if (typeof n === 'string') unknownCluster(main, ['spec', 'placement', 'clusters', i, 'name'], n);
       });
     }
-    if (res.federatedNamespace === null && !res.placement.ownSelection?.length && !pl.namespaceNotFederated) {
-      // nothing selected anyway; reported below as placement-empty
-    }
     if (pl.namespaceNotFederated) {
       out.push(diag(locate(main, ['metadata', 'namespace']), 'warning', 'namespace-not-federated',
         `Namespace "${res.namespace}" has no FederatedNamespace in the workspace: KubeFed places ${res.kind} ${res.name} in no cluster (NamespaceNotFederated). Create a FederatedNamespace ${res.namespace}.`,

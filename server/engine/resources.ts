@@ -192,7 +192,8 @@ export function assemble({ objects, clusters, limitedScope }: AssembleInput): As
   // Placement.
   const kfClusters = clusters.map(asKubeFedCluster);
   const fedClusters = clusters.map(asFederatedCluster);
-  for (const res of resources) computePlacement(res, kfClusters, fedClusters, limitedScope);
+  const signature = clusterSignature(kfClusters, fedClusters, limitedScope);
+  for (const res of resources) computePlacement(res, kfClusters, fedClusters, limitedScope, signature);
 
   // Replica scheduling preferences.
   const rspWithoutTarget: WsObject[] = [];
@@ -212,10 +213,29 @@ export function assemble({ objects, clusters, limitedScope }: AssembleInput): As
   return { resources, orphanPlacements, orphanOverrides, rspWithoutTarget, federatedNamespaces };
 }
 
-function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedClusters: JsonObject[], limitedScope: boolean): void {
+/**
+ * Placement results memoised on the (immutable) parsed objects they are computed from: an edit
+ * elsewhere in the workspace does not recompute them. `signature` identifies the cluster
+ * inventory and control-plane scope they were computed against.
+ */
+const placementCache = new WeakMap<object, { signature: string; fns: JsonObject | null | undefined; result: PlacementResult }>();
+
+function clusterSignature(kfClusters: JsonObject[], fedClusters: JsonObject[], limitedScope: boolean): string {
+  return JSON.stringify([limitedScope, kfClusters, fedClusters]);
+}
+
+function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedClusters: JsonObject[], limitedScope: boolean, signature?: string): void {
+  const fns = res.federatedNamespace === undefined ? undefined : res.federatedNamespace === null ? null : res.federatedNamespace.object;
+  const key: object | undefined = res.era === 'v1beta1' ? (res.effective ? undefined : res.main!.object) : (res.placementObject?.object ?? res.main!.object);
+  if (key && signature !== undefined) {
+    const hit = placementCache.get(key);
+    if (hit && hit.signature === signature && hit.fns === fns) {
+      res.placement = hit.result;
+      return;
+    }
+  }
   if (res.era === 'v1beta1') {
     const fo = res.effective ?? res.main!.object;
-    const fns = res.federatedNamespace === undefined ? undefined : res.federatedNamespace === null ? null : res.federatedNamespace.object;
     const r = placeV1beta1({ federatedObject: fo, clusters: kfClusters, federatedNamespace: fns, limitedScope });
     res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason>, error: r.error, namespaceNotFederated: r.namespaceNotFederated };
     if (fns !== undefined) {
@@ -227,6 +247,7 @@ function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedC
     const r = placeV1alpha1({ targetKind: res.targetKind, placement: p, clusters: fedClusters });
     res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
   }
+  if (key && signature !== undefined) placementCache.set(key, { signature, fns, result: res.placement });
 }
 
 function applyRsp(
