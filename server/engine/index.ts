@@ -7,7 +7,7 @@ export type { FederatedResource, RenderedObject, PlacementResult, ClusterReason,
 export { renderFor, targetTypeOf } from './resources.ts';
 export type { WsObject } from './objects.ts';
 export { locate, objectLocation, describe } from './objects.ts';
-export { parseFile, reparse, ParsedFile, ParsedDoc, type PathSegment } from './parse.ts';
+export { parseFile, reparse, parseSlice, sliceDocuments, objectsOf, ParsedFile, ParsedDoc, type PathSegment } from './parse.ts';
 export { LineIndex, type Position, type Range, type Location } from './text.ts';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type EngineDiagnostic, type Severity } from './diagnostics.ts';
 export { clustersFromFile, clustersFromKubeconfig, mergeClusters, type ClusterInfo, type ClusterSource } from './inventory.ts';
@@ -24,4 +24,4 @@ export { plan, planRsp } from './planner.ts';
 export { scheduleRsp, reconcileRsp, describeSchedule } from './rsp.ts';
 export { syncDecision, objectVersion, needsUpdate } from './sync.ts';
 export { deleteOptions, isOrphaning, deletionFlow } from './deletion.ts';
-export { kubernetesKeyOrder, deepClone, deepEqual, isObject, type Json, type JsonObject } from './json.ts';
+export { kubernetesKeyOrder, deepClone, deepEqual, isObject, own, getPath, type Json, type JsonObject } from './json.ts';
