@@ -36,7 +36,9 @@ const common = {
 const entries = [
   { name: 'server', in: 'server/lsp/server.ts', out: 'server.js', options: {} },
   { name: 'cli', in: 'server/cli/main.ts', out: 'cli.js', options: { banner: { js: '#!/usr/bin/env node\n' + common.banner.js } } },
-  { name: 'client', in: 'client/extension.ts', out: 'client.js', options: { external: ['vscode'] } },
+  // The cluster code (client-node) is its own bundle, loaded on first use: activation stays small.
+  { name: 'client', in: 'client/extension.ts', out: 'client.js', options: { external: ['vscode', './clusterModule.js'] } },
+  { name: 'client', in: 'client/clusterModule.ts', out: 'clusterModule.js', options: { external: ['vscode'] } },
 ];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 

@@ -1,0 +1,224 @@
+/**
+ * The client's door to the cluster I/O of server/cluster/ (kubeconfig loading, per-cluster
+ * clients, propagate and compare). That code (with @kubernetes/client-node) is loaded with a
+ * dynamic import on first use, so it costs nothing at activation.
+ */
+import * as vscode from 'vscode';
+import { contextFor as settingContext, kubeconfigPath, resolvePath, settings, type KubefedSettings } from './config.ts';
+
+type ClusterModule = typeof import('./clusterModule.ts');
+
+let loading: Promise<ClusterModule> | undefined;
+
+/** server/cluster, loaded once. */
+export function clusterModule(): Promise<ClusterModule> {
+  loading ??= import('./clusterModule.js');
+  return loading;
+}
+
+/** The member clusters of the federation and the context that reaches each. */
+export interface Member {
+  name: string;
+  context: string;
+  labels: Record<string, string>;
+}
+
+/** Cluster name -> context map from `kubefed.clusters` (entries with a context). */
+export function contextMap(s: KubefedSettings = settings()): Map<string, string> {
+  return new Map(s.clusters.map((c) => [c.name, settingContext(c.name, s)]));
+}
+
+export interface ProbeResult {
+  cluster: string;
+  context?: string;
+  server?: string;
+  ok: boolean;
+  version?: string;
+  error?: string;
+}
+
+export interface KubeconfigState {
+  path: string;
+  from: string;
+  ok: boolean;
+  error?: string;
+  contexts: { name: string; server?: string }[];
+  currentContext?: string;
+}
+
+/** Loads the kubeconfig the settings point at. */
+export async function readKubeconfig(s: KubefedSettings = settings()): Promise<KubeconfigState> {
+  const { path, from } = kubeconfigPath(s);
+  const m = await clusterModule();
+  try {
+    const kc = m.loadKubeconfig({ path });
+    return { path, from, ok: true, contexts: kc.contexts().map((c) => ({ name: c.name, server: c.server })), currentContext: kc.currentContext };
+  } catch (err) {
+    return { path, from, ok: false, error: (err as Error).message, contexts: [] };
+  }
+}
+
+/** Asks every cluster for /version (5 s each, all at once). */
+export async function probe(clusters: string[], signal?: AbortSignal, s: KubefedSettings = settings()): Promise<ProbeResult[]> {
+  const m = await clusterModule();
+  const { path } = kubeconfigPath(s);
+  let kc;
+  try {
+    kc = m.loadKubeconfig({ path });
+  } catch (err) {
+    return clusters.map((cluster) => ({ cluster, ok: false, error: (err as Error).message }));
+  }
+  const conns = new m.Connections(kc, { contextMap: contextMap(s), timeoutMs: 5000 });
+  try {
+    return await Promise.all(
+      clusters.map(async (cluster): Promise<ProbeResult> => {
+        const c = conns.client(cluster);
+        if ('error' in c) return { cluster, ok: false, error: c.error };
+        try {
+          const v = await c.request<{ gitVersion?: string }>('GET', '/version', { signal, timeoutMs: 5000 });
+          return { cluster, context: c.context, server: c.server, ok: true, version: v.gitVersion };
+        } catch (err) {
+          return { cluster, context: c.context, server: c.server, ok: false, error: conns.redact((err as Error).message) };
+        }
+      }),
+    );
+  } finally {
+    conns.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs (Propagate, Compare)
+
+/** What a run acts on. */
+export interface Scope {
+  kind: 'workspace' | 'files' | 'selection';
+  /** For messages: "the workspace", "web.yaml", "the selection in web.yaml". */
+  label: string;
+  /** files: these file URIs (or folders: every file below). selection: the file. */
+  uris: string[];
+  /** selection: the selected line ranges of the file (0-based, inclusive). */
+  lines?: [number, number][];
+}
+
+export interface PreparedRun {
+  m: ClusterModule;
+  /** Every YAML file of the workspace (context: namespaces, type configs, v1alpha1 parts, clusters). */
+  ws: import('./clusterModule.ts').Workspace;
+  /** The same, restricted to the resources of the scope (what the run acts on). */
+  view: import('./clusterModule.ts').Workspace;
+  resources: import('./clusterModule.ts').FederatedResource[];
+  connections: import('./clusterModule.ts').Connections;
+  /** Member clusters to act on. */
+  clusters: string[];
+  hostCluster?: string;
+  warnings: string[];
+  kubeconfig: string;
+  close(): void;
+}
+
+const MAX_FILE = 4 * 1024 * 1024;
+
+/** Reads every YAML file of the workspace (open editors' unsaved text wins) into an engine Workspace. */
+async function loadFiles(m: ClusterModule): Promise<InstanceType<ClusterModule['Workspace']>> {
+  const ws = new m.Workspace();
+  const open = new Map<string, string>();
+  for (const d of vscode.workspace.textDocuments) {
+    if (d.languageId === 'yaml' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled')) open.set(d.uri.toString(), d.getText());
+  }
+  const found = vscode.workspace.workspaceFolders?.length
+    ? await vscode.workspace.findFiles('**/*.{yaml,yml}', '{**/node_modules/**,**/.git/**}', 10_000)
+    : [];
+  const decoder = new TextDecoder();
+  await Promise.all(
+    found.map(async (u) => {
+      const key = u.toString();
+      if (open.has(key)) return;
+      try {
+        const bytes = await vscode.workspace.fs.readFile(u);
+        if (bytes.byteLength <= MAX_FILE) ws.setFile(key, decoder.decode(bytes));
+      } catch {
+        // unreadable: skipped
+      }
+    }),
+  );
+  for (const [uri, text] of open) if (text.length <= MAX_FILE) ws.setFile(uri, text);
+  return ws;
+}
+
+function inScope(m: ClusterModule, r: import('./clusterModule.ts').FederatedResource, scope: Scope): boolean {
+  if (scope.kind === 'workspace') return true;
+  const parts = [r.main, r.placementObject, r.overrideObject].filter((o): o is NonNullable<typeof o> => !!o);
+  if (scope.kind === 'files') {
+    return parts.some((o) => scope.uris.some((u) => o.uri === u || o.uri.startsWith(u.endsWith('/') ? u : `${u}/`)));
+  }
+  return parts.some((o) => {
+    if (o.uri !== scope.uris[0]) return false;
+    const loc = m.objectLocation(o);
+    return (scope.lines ?? []).some(([a, b]) => loc.range.start.line <= b && loc.range.end.line >= a);
+  });
+}
+
+/**
+ * Everything a Propagate or Compare run needs: the workspace's files, the scope's resources, the
+ * member clusters (workspace KubeFedClusters, `kubefed.clustersFile`, `kubefed.clusters`, the
+ * host's KubeFedClusters, else the kubeconfig's contexts) and connections to them.
+ */
+export async function prepareRun(scope: Scope, signal?: AbortSignal, s: KubefedSettings = settings()): Promise<PreparedRun> {
+  const m = await clusterModule();
+  const ws = await loadFiles(m);
+  const warnings: string[] = [];
+  if (s.clustersFile) {
+    try {
+      const p = resolvePath(s.clustersFile);
+      const text = decodeText(await vscode.workspace.fs.readFile(vscode.Uri.file(p)));
+      const r = m.clustersFromFile(text, vscode.Uri.file(p).toString());
+      warnings.push(...r.errors);
+      ws.setClusterSource('clusters-file', r.clusters);
+    } catch (err) {
+      warnings.push(`kubefed.clustersFile ${s.clustersFile}: ${(err as Error).message}`);
+    }
+  }
+  const fromSettings = s.clusters.filter((c) => c.labels && Object.keys(c.labels).length);
+  if (fromSettings.length) ws.setClusterSource('settings', fromSettings.map((c) => ({ name: c.name, labels: { ...c.labels }, source: 'settings' as const })));
+  const { path } = kubeconfigPath(s);
+  const run = await m.openRunClusters(ws, {
+    kubeconfig: { path },
+    contextMap: s.clusters.filter((c) => c.context && c.context !== c.name).map((c) => `${c.name}=${c.context}`),
+    hostContext: s.hostCluster || undefined,
+    signal,
+  });
+  warnings.push(...run.warnings);
+  const known = ws.clusters().map((c) => c.name);
+  let clusters = known;
+  if (s.clusters.length) {
+    clusters = s.clusters.map((c) => c.name).filter((n) => known.includes(n));
+    for (const c of s.clusters) if (!known.includes(c.name)) warnings.push(`kubefed.clusters names ${c.name}, which no KubeFedCluster, clusters file or kubeconfig context declares`);
+  }
+  const resources = ws.resources().filter((r) => r.main && inScope(m, r, scope));
+  const keep = new Set(resources);
+  // The run sees every file (namespaces, type configs, v1alpha1 parts elsewhere) but acts on the
+  // scope's resources only.
+  const view = {
+    analysis: () => ws.analysis(),
+    clusters: () => ws.clusters(),
+    render: (r: import('./clusterModule.ts').FederatedResource, c: string) => ws.render(r, c),
+    resources: () => ws.resources().filter((r) => keep.has(r)),
+  } as unknown as PreparedRun['view'];
+  return {
+    m,
+    ws,
+    view: scope.kind === 'workspace' ? ws : view,
+    resources,
+    connections: run.connections,
+    clusters,
+    hostCluster: run.hostCluster,
+    warnings,
+    kubeconfig: path,
+    close: () => run.connections.close(),
+  };
+}
+
+function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}

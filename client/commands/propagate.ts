@@ -1,0 +1,273 @@
+/**
+ * KubeFed: Propagate (the file, the selection or the workspace) and KubeFed: Propagate Workspace.
+ *
+ * 1. A server-side dry run (nothing changes) tells what would change in each member cluster; a
+ *    modal confirmation lists it, with "Propagate" and "Dry Run Only".
+ * 2. The run itself, in a progress notification with a Cancel button (an AbortSignal).
+ * 3. The outcome per cluster and object: the KubeFed output (same text as `kfed propagate`), the
+ *    Results view and a summary notification.
+ * The cluster work is server/cluster's `propagate()`; this file is only the editor's side of it.
+ */
+import * as vscode from 'vscode';
+import { settings } from '../config.ts';
+import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
+import type { DiffDocuments } from '../diffCommand.ts';
+import type { KubefedClient } from '../languageClient.ts';
+import { errorText, type Output } from '../outputChannel.ts';
+import { countOutcomes, type ResultCluster, type ResultItem, type ResultRun, type ResultsView } from '../resultsView.ts';
+import type { StatusBar } from '../statusBar.ts';
+import type { Outcome, PropagateReport } from '../clusterModule.ts';
+import { yamlEditor } from './pick.ts';
+
+export interface ClusterCommandDeps {
+  client: KubefedClient;
+  out: Output;
+  results: ResultsView;
+  status: StatusBar;
+  diffs: DiffDocuments;
+}
+
+const WOULD: Record<string, string> = {
+  created: 'create',
+  updated: 'update',
+  adopted: 'adopt',
+  deleted: 'delete',
+  orphaned: 'orphan',
+  pruned: 'prune',
+  failed: 'would fail',
+  skipped: 'skip',
+  unchanged: 'unchanged',
+  cancelled: 'cancelled',
+};
+
+/** The scope of a command invocation: explorer selection, editor selection, file, or workspace. */
+export function scopeOf(arg: unknown, all: unknown): Scope {
+  const uris = Array.isArray(all) ? all.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
+  if (uris.length > 1) return { kind: 'files', label: `${uris.length} selected items`, uris: uris.map((u) => u.toString()) };
+  const editor = yamlEditor();
+  const target = arg instanceof vscode.Uri ? arg : uris[0] ?? editor?.document.uri;
+  if (!target) return { kind: 'workspace', label: 'the workspace', uris: [] };
+  const rel = vscode.workspace.asRelativePath(target);
+  if (editor && editor.document.uri.toString() === target.toString()) {
+    const sel = editor.selections.filter((s) => !s.isEmpty);
+    if (sel.length) {
+      return { kind: 'selection', label: `the selection in ${rel}`, uris: [target.toString()], lines: sel.map((s) => [s.start.line, s.end.line] as [number, number]) };
+    }
+  }
+  return { kind: 'files', label: rel, uris: [target.toString()] };
+}
+
+const WORKSPACE: Scope = { kind: 'workspace', label: 'the workspace', uris: [] };
+
+function cancelled(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'CancelledError' || /cancel/i.test(err.message));
+}
+
+/** Source `uri:line` of an outcome, as a result item's source. */
+export function sourceRef(source: string | undefined): ResultItem['source'] {
+  if (!source) return undefined;
+  const m = /^(.*):(\d+)$/.exec(source);
+  if (!m) return { uri: source };
+  const line = Math.max(0, Number(m[2]) - 1);
+  return { uri: m[1], range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+}
+
+/** The Results view's run for a report. */
+export function resultRun(title: string, run: PreparedRun, report: PropagateReport): ResultRun {
+  const clusters: ResultCluster[] = report.clusters.map((c) => {
+    const items: ResultItem[] = report.outcomes
+      .filter((o) => o.cluster === c.name)
+      .map((o) => ({
+        label: run.m.describeRef(o.target),
+        resource: o.action === 'prune' ? undefined : o.resource,
+        outcome: report.dryRun ? `${WOULD[o.result] ?? o.result}` : o.result,
+        ok: o.result !== 'failed' && o.result !== 'cancelled',
+        message: [o.status, o.message, o.result === 'failed' || o.status ? o.hint : undefined].filter(Boolean).join(' — ') || undefined,
+        source: sourceRef(o.source),
+      }));
+    return { cluster: c.name, context: c.context, ok: c.reachable && items.every((i) => i.ok), error: c.reachable ? undefined : c.error, items };
+  });
+  return { kind: 'propagate', title, when: new Date(), dryRun: report.dryRun, cancelled: report.cancelled, clusters };
+}
+
+/** What a dry run says will change, per cluster (for the confirmation). */
+export function planText(report: PropagateReport, describe: (o: Outcome) => string): { changes: number; lines: string[] } {
+  let changes = 0;
+  const lines: string[] = [];
+  for (const c of report.clusters) {
+    const mine = report.outcomes.filter((o) => o.cluster === c.name);
+    if (!c.reachable) {
+      lines.push(`${c.name}: not reachable — ${c.error ?? 'no answer'}`);
+      continue;
+    }
+    const acts = mine.filter((o) => o.result !== 'unchanged' && o.result !== 'skipped');
+    changes += acts.length;
+    const unchanged = mine.length - acts.length;
+    const parts = acts.map((o) => {
+      const why = o.reason === 'Conflict' && o.conflicts?.length ? `: ${o.conflicts.map((x) => `${x.field} changed by ${x.manager}`).join(', ')}` : '';
+      return `${WOULD[o.result] ?? o.result} ${describe(o)}${o.result === 'failed' && o.status ? ` (${o.status}${why})` : ''}`;
+    });
+    if (unchanged) parts.push(`${unchanged} unchanged`);
+    lines.push(`${c.name}: ${parts.join('; ') || 'nothing to do'}`);
+  }
+  return { changes, lines };
+}
+
+/** Outcomes that fail only because another field manager changed fields (an out-of-band edit). */
+export function conflictsOf(report: PropagateReport): Outcome[] {
+  return report.outcomes.filter((o) => o.result === 'failed' && o.reason === 'Conflict');
+}
+
+interface RunOptions {
+  /** Skip the confirmation and apply (tests, or kubefed.confirmPropagate=false). */
+  confirm?: boolean;
+  /** Only the dry run. */
+  dryRun?: boolean;
+}
+
+export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: RunOptions = {}): Promise<PropagateReport | undefined> {
+  const s = settings();
+  const confirm = opts.confirm ?? s.confirmPropagate;
+  const prune = s.prune && scope.kind === 'workspace';
+  let forceConflicts = false;
+  d.status.show();
+  let run: PreparedRun | undefined;
+  try {
+    // 1. Read the workspace, reach the clusters and (unless told otherwise) plan with a dry run.
+    const planned = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `KubeFed: Propagate ${scope.label}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        progress.report({ message: 'reading the workspace and the clusters…' });
+        run = await prepareRun(scope, abort.signal, s);
+        for (const w of run.warnings) d.out.warn(w);
+        if (!run.resources.length || !run.clusters.length || token.isCancellationRequested) return undefined;
+        if (!confirm && !opts.dryRun) return undefined;
+        progress.report({ message: 'dry run: what would change…' });
+        return run.m.propagate({
+          workspace: run.view,
+          connections: run.connections,
+          clusters: run.clusters,
+          dryRun: true,
+          prune,
+          adopt: s.adopt,
+          concurrency: s.concurrency,
+          hostCluster: run.hostCluster,
+          signal: abort.signal,
+          onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
+        });
+      },
+    );
+    if (!run) return undefined;
+    if (!run.resources.length) {
+      void vscode.window.showInformationMessage(`KubeFed: no federated resource to propagate in ${scope.label}.`);
+      return undefined;
+    }
+    if (!run.clusters.length) {
+      const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to propagate to (kubeconfig ${run.kubeconfig}).`, 'Select Clusters…');
+      if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
+      return undefined;
+    }
+    const title = `Propagate ${scope.label}`;
+    if (planned) {
+      if (planned.cancelled) {
+        d.out.info(`${title}: cancelled during the dry run`);
+        return planned;
+      }
+      const describe = (o: Outcome) => run!.m.describeRef(o.target);
+      const plan = planText(planned, describe);
+      d.out.info(`${title}: dry run\n${run.m.formatPropagate(planned)}`);
+      if (opts.dryRun) {
+        d.results.add(resultRun(title, run, planned));
+        return planned;
+      }
+      const n = run.resources.length;
+      const message = plan.changes
+        ? `Propagate ${n} federated resource${n === 1 ? '' : 's'} from ${scope.label} to ${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}?`
+        : `Nothing to change: ${scope.label} is already propagated to ${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}. Propagate anyway?`;
+      const detail = [...plan.lines, '', `${prune ? 'Prune is on (kubefed.prune). ' : ''}${s.adopt ? 'Adopt is on (kubefed.adopt). ' : ''}Unsaved editor changes are included.`].join('\n');
+      // Fields changed in a cluster by someone else make server-side apply refuse; KubeFed itself
+      // would overwrite them. Offer that explicitly.
+      const conflicts = conflictsOf(planned);
+      const OVERWRITE = 'Propagate, Overwriting Their Changes';
+      const buttons = conflicts.length ? [OVERWRITE, 'Propagate', 'Dry Run Only'] : ['Propagate', 'Dry Run Only'];
+      const conflictNote = conflicts.length
+        ? `\n${conflicts.length} object${conflicts.length === 1 ? ' was' : 's were'} changed in the cluster by another field manager: "${OVERWRITE}" takes those fields back; "Propagate" leaves them and reports a conflict.`
+        : '';
+      const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: detail + conflictNote }, ...buttons);
+      if (choice === OVERWRITE) forceConflicts = true;
+      if (choice === 'Dry Run Only') {
+        d.results.add(resultRun(title, run, planned));
+        void vscode.window.showInformationMessage(`KubeFed: dry run of ${scope.label}: ${plan.changes} change${plan.changes === 1 ? '' : 's'}; nothing was changed.`);
+        return planned;
+      }
+      if (choice !== 'Propagate' && choice !== OVERWRITE) {
+        d.out.info(`${title}: not confirmed`);
+        return undefined;
+      }
+    }
+
+    // 2. The run.
+    const r = run;
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `KubeFed: Propagating ${scope.label}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return r.m.propagate({
+          workspace: r.view,
+          connections: r.connections,
+          clusters: r.clusters,
+          dryRun: false,
+          prune,
+          adopt: s.adopt,
+          forceConflicts,
+          concurrency: s.concurrency,
+          hostCluster: r.hostCluster,
+          signal: abort.signal,
+          onProgress: (e) => {
+            const pct = e.total ? (100 * e.done) / e.total : 0;
+            const o = e.outcome;
+            progress.report({ increment: pct - last, message: `${e.done}/${e.total}${o ? ` ${o.cluster}: ${r.m.describeRef(o.target)} ${o.result}` : ''}` });
+            last = pct;
+          },
+        });
+      },
+    );
+
+    // 3. Results.
+    d.out.info(`${title}\n${r.m.formatPropagate(report)}`);
+    const resultsRun = resultRun(title, r, report);
+    d.results.add(resultsRun);
+    const all = resultsRun.clusters.flatMap((c) => c.items);
+    const summary = `${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'}: ${countOutcomes(all)}`;
+    const failedClusters = resultsRun.clusters.filter((c) => !c.ok).map((c) => c.cluster);
+    if (report.cancelled) void vscode.window.showWarningMessage(`KubeFed: propagation of ${scope.label} cancelled — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
+    else if (failedClusters.length) {
+      void vscode.window.showErrorMessage(`KubeFed: ${scope.label} propagated with failures in ${failedClusters.join(', ')} — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
+    } else void vscode.window.showInformationMessage(`KubeFed: propagated ${scope.label} — ${summary}`);
+    d.status.refresh(0);
+    return report;
+  } catch (err) {
+    if (cancelled(err)) {
+      d.out.info(`Propagate ${scope.label}: cancelled`);
+      return undefined;
+    }
+    d.out.error(`Propagate ${scope.label} failed`, err);
+    const a = await vscode.window.showErrorMessage(`KubeFed: Propagate failed: ${errorText(err)}`, 'Check Clusters', 'Show Output');
+    if (a === 'Check Clusters') await vscode.commands.executeCommand('kubefed.checkClusters');
+    if (a === 'Show Output') d.out.show(false);
+    return undefined;
+  } finally {
+    run?.close();
+  }
+}
+
+export function registerPropagateCommands(d: ClusterCommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('kubefed.propagate', (arg?: unknown, all?: unknown) => runPropagate(d, scopeOf(arg, all))),
+    vscode.commands.registerCommand('kubefed.propagateWorkspace', () => runPropagate(d, WORKSPACE)),
+  ];
+}

@@ -1,0 +1,127 @@
+/**
+ * Starts the KubeFed language server (dist/server.js, node IPC) for YAML files and wraps its
+ * custom requests (documented in server/lsp/requests.ts): `kubefed/render`, `kubefed/placement`,
+ * `kubefed/clusters` and the notification `kubefed/inventoryChanged`.
+ */
+import * as vscode from 'vscode';
+// Types only: the library itself is loaded when the server starts (not at activation).
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type {
+  ClusterSummary,
+  PlacementResult,
+  RenderParams,
+  RenderResult,
+} from '../server/lsp/requests.ts';
+import { SECTION, settings } from './config.ts';
+import type { Output } from './outputChannel.ts';
+
+export type { ClusterSummary, PlacementResult, RenderParams, RenderResult };
+
+// vscode-languageclient's State enum (not imported: the library loads lazily).
+const STATE_STOPPED = 1;
+const STATE_RUNNING = 2;
+
+/** The files the server handles: YAML on disk and unsaved YAML. */
+export const DOCUMENT_SELECTOR = [
+  { language: 'yaml', scheme: 'file' },
+  { language: 'yaml', scheme: 'untitled' },
+];
+
+export class KubefedClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly inventoryEmitter = new vscode.EventEmitter<ClusterSummary[]>();
+  private readonly stateEmitter = new vscode.EventEmitter<boolean>();
+  /** Fires with the server's cluster inventory whenever it changes. */
+  readonly onInventoryChanged = this.inventoryEmitter.event;
+  /** Fires with true when the server is running, false when it stopped. */
+  readonly onRunningChanged = this.stateEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly out: Output,
+  ) {}
+
+  /** True once start() was called (the server may still be starting). */
+  get started(): boolean {
+    return !!this.starting;
+  }
+
+  get running(): boolean {
+    return this.client?.state === STATE_RUNNING;
+  }
+
+  /** Starts the server (once); resolves when it answered `initialize`. */
+  start(): Promise<void> {
+    this.starting ??= this.launch().catch((err) => {
+      this.out.error('the language server did not start', err);
+      this.starting = undefined;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async launch(): Promise<void> {
+    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: DOCUMENT_SELECTOR,
+      // Settings: pushed on change (the server also pulls them with workspace/configuration).
+      synchronize: { configurationSection: SECTION },
+      initializationOptions: settings(),
+      outputChannel: this.out.channel,
+      traceOutputChannel: this.out.channel,
+      markdown: { isTrusted: false, supportHtml: false },
+    };
+    const client = new LanguageClient('kubefed', 'KubeFed Language Server', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState((e) => this.stateEmitter.fire(e.newState === STATE_RUNNING));
+    client.onNotification('kubefed/inventoryChanged', (p: { clusters?: ClusterSummary[] }) => this.inventoryEmitter.fire(p.clusters ?? []));
+    await client.start();
+    this.out.info('language server started');
+  }
+
+  private async ready(): Promise<LanguageClient> {
+    await this.start();
+    if (!this.client) throw new Error('the KubeFed language server is not running');
+    return this.client;
+  }
+
+  async render(params: RenderParams, token?: vscode.CancellationToken): Promise<RenderResult> {
+    const c = await this.ready();
+    return c.sendRequest<RenderResult>('kubefed/render', params, token);
+  }
+
+  async placement(token?: vscode.CancellationToken): Promise<PlacementResult> {
+    const c = await this.ready();
+    return c.sendRequest<PlacementResult>('kubefed/placement', {}, token);
+  }
+
+  async clusters(token?: vscode.CancellationToken): Promise<ClusterSummary[]> {
+    const c = await this.ready();
+    return (await c.sendRequest<{ clusters?: ClusterSummary[] }>('kubefed/clusters', {}, token)).clusters ?? [];
+  }
+
+  async restart(): Promise<void> {
+    const c = this.client;
+    if (!c) return this.start();
+    await c.restart();
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (c && c.state !== STATE_STOPPED) await c.stop(2000).catch(() => undefined);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.inventoryEmitter.dispose();
+    this.stateEmitter.dispose();
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * The placement view: a webview panel with every federated resource × every member cluster
+ * (placed or not, and why), what Propagate and Compare last saw in the clusters, and how many
+ * fields each cluster's overrides change.
+ *
+ * The UI is the `webview/` bundle (dist/webview/, built by webview/build.mjs); the page and the
+ * message protocol come from webview/html.ts and webview/messages.ts, which both sides share:
+ *   host → webview  model, liveState, overrides, error
+ *   webview → host  ready, refresh, openSource, openPreview, openDiff
+ * This side:
+ * - builds the page (Content-Security-Policy with a nonce);
+ * - asks the language server `kubefed/placement` + `kubefed/clusters` and posts the model once the
+ *   webview says `ready`, and again on `kubefed/inventoryChanged`, YAML edits and YAML file changes
+ *   (debounced 300 ms; the webview keeps expansion, selection and scroll by stable ids);
+ * - fills in override counts in the background (`kubefed/render`, per file, only changed files);
+ * - forwards live states: `updateLiveState`, `updateLiveStateFromReport`, and every run the
+ *   Results view records;
+ * - answers the webview: open the source, `kubefed.previewForCluster`, or Compare's diff
+ *   (`openDiff`, default `kubefed.compare`).
+ * When the bundle has not been built, the panel shows a static HTML table instead (no script).
+ */
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ClusterSummary, KubefedClient, PlacementResult, RenderParams, RenderResult } from './languageClient.ts';
+import type { Output } from './outputChannel.ts';
+import type { ResultRun } from './resultsView.ts';
+import { makeNonce, webviewHtml } from '../webview/html.ts';
+import {
+  isWebviewMessage,
+  liveStatesFromReport,
+  toLiveState,
+  type DiffEntryLike,
+  type HostMessage,
+  type LiveState,
+  type OutcomeLike,
+  type PlacementModel,
+  type ReportLike,
+  type WebviewMessage,
+} from '../webview/messages.ts';
+import { escapeHtml, liveKey } from '../webview/viewModel.ts';
+
+export type { LiveState } from '../webview/messages.ts';
+
+export interface PlacementFocus {
+  uri?: string;
+  resourceId: string;
+}
+
+/** What the panel needs from the language server. */
+interface PlacementSource {
+  placement(): Promise<PlacementResult>;
+  clusters(): Promise<ClusterSummary[]>;
+  render?(params: RenderParams): Promise<RenderResult>;
+  onInventoryChanged(listener: () => void): vscode.Disposable;
+}
+
+/** Accepts the raw `LanguageClient` or the extension's `KubefedClient` wrapper. */
+function sourceOf(client: LanguageClient | KubefedClient): PlacementSource {
+  if ('sendRequest' in client && typeof client.sendRequest === 'function') {
+    const lc = client as LanguageClient;
+    return {
+      placement: () => lc.sendRequest<PlacementResult>('kubefed/placement', {}),
+      clusters: async () => (await lc.sendRequest<{ clusters?: ClusterSummary[] }>('kubefed/clusters', {})).clusters ?? [],
+      render: (p) => lc.sendRequest<RenderResult>('kubefed/render', p),
+      onInventoryChanged: (l) => lc.onNotification('kubefed/inventoryChanged', () => l()),
+    };
+  }
+  const kc = client as KubefedClient;
+  return {
+    placement: () => kc.placement(),
+    clusters: () => kc.clusters(),
+    render: (p) => kc.render(p),
+    onInventoryChanged: (l) => kc.onInventoryChanged(() => l()),
+  };
+}
+
+export const REFRESH_DELAY_MS = 300;
+const MAX_LIVE_STATES = 200_000;
+
+/** Live states by resource × cluster (kept while no panel is open). */
+const liveStates = new Map<string, LiveState>();
+let current: PlacementPanel | undefined;
+
+/**
+ * Records what Compare/Propagate saw (`LiveState`s, or records of a similar shape, see
+ * `toLiveState`) and shows it in the placement view. `replace`: forget the earlier states first.
+ */
+export function updateLiveState(states: readonly unknown[], options: { replace?: boolean } = {}): void {
+  const now = Date.now();
+  const list: LiveState[] = [];
+  for (const s of states) {
+    const l = toLiveState(s, now);
+    if (l) list.push(l);
+  }
+  if (options.replace) liveStates.clear();
+  for (const l of list) {
+    const k = liveKey(l.resourceId, l.cluster);
+    liveStates.delete(k); // newest last
+    liveStates.set(k, l);
+  }
+  for (const k of liveStates.keys()) {
+    if (liveStates.size <= MAX_LIVE_STATES) break;
+    liveStates.delete(k);
+  }
+  current?.postLive(options.replace ? [...liveStates.values()] : list, !!options.replace);
+}
+
+/**
+ * Records what a Compare (`DiffReport`: `entries`) or a Propagate (`PropagateReport`: `outcomes`)
+ * of server/cluster found, matched to the placement's resources by `<kind>/<namespace>/<name>`.
+ */
+export async function updateLiveStateFromReport(report: ReportLike, at = Date.now()): Promise<void> {
+  const resources = (await current?.resources()) ?? [];
+  updateLiveState(liveStatesFromReport(report, resources, at));
+}
+
+/** Forgets the live states (e.g. "Clear Results"). */
+export function clearLiveState(): void {
+  updateLiveState([], { replace: true });
+}
+
+/** The live states a run of the Results view tells (its items name resources `<kind>/<ns>/<name>`). */
+export function liveStatesFromRun(run: ResultRun, resources: PlacementModel['resources']): LiveState[] {
+  if (run.cancelled && !run.clusters.length) return [];
+  const at = run.when.getTime();
+  if (run.kind === 'compare') {
+    const entries: DiffEntryLike[] = run.clusters.flatMap((c) =>
+      c.items
+        .filter((i) => i.resource)
+        .map((i) => ({
+          cluster: c.cluster,
+          resource: i.resource!,
+          state: i.outcome === 'extra' ? 'unexpected' : i.outcome === 'failed' || (!i.ok && !['drifted', 'missing', 'extra'].includes(i.outcome)) ? 'error' : i.outcome,
+          ...(i.message ? { message: i.message } : {}),
+        })),
+    );
+    return liveStatesFromReport({ entries }, resources, at);
+  }
+  const outcomes: OutcomeLike[] = run.clusters.flatMap((c) =>
+    c.items.filter((i) => i.resource).map((i) => ({ cluster: c.cluster, resource: i.resource!, result: i.ok ? i.outcome : 'failed', ...(i.message ? { message: i.message } : {}) })),
+  );
+  return liveStatesFromReport({ outcomes, dryRun: !!run.dryRun }, resources, at);
+}
+
+/** Creates the placement panel (once) or reveals it. */
+export function showPlacementPanel(context: vscode.ExtensionContext, client: LanguageClient | KubefedClient, focus?: PlacementFocus): void {
+  if (!current) {
+    current = new PlacementPanel(context, client);
+    context.subscriptions.push(current);
+  }
+  void current.show(focus);
+}
+
+export class PlacementPanel implements vscode.Disposable {
+  static readonly viewType = 'kubefed.placement';
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly source: PlacementSource;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Listeners that exist while the panel is open. */
+  private panelDisposables: vscode.Disposable[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly changedUris = new Set<string>();
+  private fullRefresh = true;
+  private generation = 0;
+  /** The page said `ready` (and has not been reloaded since). */
+  private ready = false;
+  private focus: string | undefined;
+  private model: PlacementModel | undefined;
+  /** Override counts per file: resource id → cluster → count. */
+  private readonly overridesByUri = new Map<string, Record<string, Record<string, number>>>();
+  private overridesBroken = false;
+  /** Opens Compare's diff of a resource in a cluster (the extension may replace it). */
+  openDiff: (resourceId: string, cluster: string, uri: string | undefined) => Promise<void> = async (resourceId, cluster, uri) => {
+    await vscode.commands.executeCommand('kubefed.compare', { uri, resourceId, cluster });
+  };
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    client: LanguageClient | KubefedClient,
+    private readonly out?: Output,
+    results?: { onDidAdd: vscode.Event<ResultRun> },
+  ) {
+    this.source = sourceOf(client);
+    current = this;
+    if (results) {
+      this.disposables.push(
+        results.onDidAdd((run) => {
+          void this.resources().then((resources) => updateLiveState(liveStatesFromRun(run, resources)));
+        }),
+      );
+    }
+  }
+
+  private dist(...parts: string[]): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', ...parts);
+  }
+
+  /** Whether the webview UI has been built. */
+  private hasBundle(): boolean {
+    return existsSync(this.dist('main.js').fsPath);
+  }
+
+  get visible(): boolean {
+    return !!this.panel?.visible;
+  }
+
+  async show(focus?: PlacementFocus): Promise<void> {
+    this.focus = focus?.resourceId;
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      this.scheduleRefresh(true, 0);
+      return;
+    }
+    const bundle = this.hasBundle();
+    const panel = vscode.window.createWebviewPanel(
+      PlacementPanel.viewType,
+      'KubeFed Placement',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: bundle, localResourceRoots: [this.dist()], retainContextWhenHidden: false },
+    );
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'client', 'media', 'kubefed.svg');
+    this.ready = !bundle; // the static page needs no handshake
+    this.fullRefresh = true;
+    this.panelDisposables = [
+      panel.onDidDispose(() => this.onPanelDisposed()),
+      // Hidden, the page is dropped (no retainContextWhenHidden); shown again, it says `ready`.
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible && this.hasBundle()) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      this.source.onInventoryChanged(() => this.scheduleRefresh(true)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && isYaml(e.document)) this.scheduleRefresh(false, REFRESH_DELAY_MS, e.document.uri.toString());
+      }),
+    ];
+    // Files changed on disk (checkout, generators): the server re-reads them.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+    const onFile = (u: vscode.Uri) => this.scheduleRefresh(false, REFRESH_DELAY_MS, u.toString());
+    this.panelDisposables.push(watcher, watcher.onDidChange(onFile), watcher.onDidCreate(onFile), watcher.onDidDelete(onFile));
+    if (bundle) {
+      const w = panel.webview;
+      const uri = (name: string) => w.asWebviewUri(this.dist(name)).toString();
+      w.html = webviewHtml({ cspSource: w.cspSource, nonce: makeNonce(), scriptUri: uri('main.js'), styleUri: uri('styles.css'), codiconUri: uri('codicon.css'), bodyClass: themeClass() });
+      // The model follows the page's `ready`.
+      return;
+    }
+    await this.refresh();
+  }
+
+  private onPanelDisposed(): void {
+    clearTimeout(this.refreshTimer);
+    for (const d of this.panelDisposables) d.dispose();
+    this.panelDisposables = [];
+    this.panel = undefined;
+    this.ready = false;
+    this.generation++;
+  }
+
+  /** `full`: the whole workspace may have changed (else only `uri`). */
+  private scheduleRefresh(full: boolean, delay = REFRESH_DELAY_MS, uri?: string): void {
+    if (!this.panel) return;
+    if (full) this.fullRefresh = true;
+    if (uri) this.changedUris.add(uri);
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), delay);
+  }
+
+  private send(m: HostMessage): void {
+    void this.panel?.webview.postMessage(m).then(undefined, () => undefined);
+  }
+
+  /** Called by updateLiveState. */
+  postLive(states: LiveState[], replace: boolean): void {
+    if (this.panel && this.ready && this.hasBundle()) this.send({ type: 'liveState', states, replace });
+  }
+
+  private async refresh(): Promise<void> {
+    const panel = this.panel;
+    if (!panel || !this.ready) return;
+    const gen = ++this.generation;
+    const full = this.fullRefresh;
+    const changed = [...this.changedUris];
+    this.fullRefresh = false;
+    this.changedUris.clear();
+    let model: PlacementModel;
+    try {
+      const [placement, clusters] = await Promise.all([this.source.placement(), this.source.clusters().catch(() => [] as ClusterSummary[])]);
+      model = {
+        clusters: placement.clusters ?? [],
+        resources: placement.resources ?? [],
+        clusterInfo: clusters.map((c) => ({ name: c.name, labels: c.labels, ready: c.ready, source: c.source })),
+      };
+    } catch (err) {
+      if (gen !== this.generation || !this.panel) return;
+      this.out?.error('placement view', err);
+      const message = `The placement could not be computed: ${err instanceof Error ? err.message : String(err)}`;
+      if (this.hasBundle()) this.send({ type: 'error', message });
+      else panel.webview.html = staticPage(panel.webview, `<p>${escapeHtml(message)}</p>`);
+      return;
+    }
+    if (gen !== this.generation || !this.panel) return;
+    this.model = model;
+    const focus = this.focus;
+    this.focus = undefined;
+    if (!this.hasBundle()) {
+      panel.webview.html = staticPage(panel.webview, staticTable(model, focus));
+      return;
+    }
+    this.send({ type: 'model', model, ...(focus ? { focus } : {}) });
+    void this.fillOverrides(gen, model, full, changed);
+  }
+
+  /** Override counts, file by file (only changed or new files unless `full`), posted as they come. */
+  private async fillOverrides(gen: number, model: PlacementModel, full: boolean, changed: string[]): Promise<void> {
+    const render = this.source.render;
+    if (!render || this.overridesBroken) return;
+    const uris = new Set<string>();
+    for (const r of model.resources) if (r.location?.uri) uris.add(r.location.uri);
+    for (const u of [...this.overridesByUri.keys()]) if (!uris.has(u)) this.overridesByUri.delete(u);
+    const known: Record<string, Record<string, number>> = {};
+    for (const [u, counts] of this.overridesByUri) if (!changed.includes(u)) Object.assign(known, counts);
+    if (Object.keys(known).length) this.send({ type: 'overrides', counts: known });
+    const todo = [...uris].filter((u) => full || changed.includes(u) || !this.overridesByUri.has(u));
+    for (const uri of todo) {
+      if (gen !== this.generation || !this.panel) return;
+      let result: RenderResult;
+      try {
+        result = await render({ uri });
+      } catch (err) {
+        if (/unhandled method|method not found/i.test(String(err))) this.overridesBroken = true;
+        else this.out?.warn(`placement view: override counts of ${uri}: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      if (gen !== this.generation || !this.panel) return;
+      const counts: Record<string, Record<string, number>> = {};
+      for (const r of result.resources ?? []) {
+        const per: Record<string, number> = {};
+        for (const c of r.clusters ?? []) if (c.selected && c.ok) per[c.cluster] = c.overriddenPaths?.length ?? 0;
+        counts[r.id] = per;
+      }
+      this.overridesByUri.set(uri, counts);
+      this.send({ type: 'overrides', counts });
+      // Room for the server's other work between files.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** The placement's resources: the model on show, else asked from the server. */
+  async resources(): Promise<PlacementModel['resources']> {
+    if (this.model) return this.model.resources;
+    try {
+      return (await this.source.placement()).resources ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  private resourceUri(resourceId: string): string | undefined {
+    return this.model?.resources.find((r) => r.id === resourceId)?.location?.uri;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isWebviewMessage(raw)) return;
+    const m: WebviewMessage = raw;
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.ready = true;
+          this.fullRefresh = true;
+          if (liveStates.size) this.send({ type: 'liveState', states: [...liveStates.values()], replace: true });
+          await this.refresh();
+          break;
+        case 'refresh':
+          this.fullRefresh = true;
+          await this.refresh();
+          break;
+        case 'openSource': {
+          // Only the model's own locations: the page cannot open arbitrary files.
+          if (!this.model?.resources.some((r) => r.location?.uri === m.location.uri)) return;
+          const uri = vscode.Uri.parse(m.location.uri);
+          const { start } = m.location.range;
+          const at = new vscode.Position(start.line, start.character);
+          const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+          await vscode.window.showTextDocument(uri, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: !!m.preserveFocus, selection: new vscode.Range(at, at) });
+          break;
+        }
+        case 'openPreview': {
+          const uri = this.resourceUri(m.resourceId);
+          await vscode.commands.executeCommand('kubefed.previewForCluster', { ...(uri ? { uri } : {}), resourceId: m.resourceId, cluster: m.cluster });
+          break;
+        }
+        case 'openDiff':
+          await this.openDiff(m.resourceId, m.cluster, this.resourceUri(m.resourceId));
+          break;
+      }
+    } catch (err) {
+      this.out?.error(`placement view: ${m.type}`, err);
+      void vscode.window.showErrorMessage(`KubeFed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.onPanelDisposed();
+    for (const d of this.disposables) d.dispose();
+    if (current === this) current = undefined;
+  }
+}
+
+function isYaml(doc: vscode.TextDocument): boolean {
+  return doc.languageId === 'yaml' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled');
+}
+
+/** VS Code sets the theme class itself; this only avoids a flash of the wrong colours before. */
+function themeClass(): string {
+  switch (vscode.window.activeColorTheme.kind) {
+    case vscode.ColorThemeKind.Light:
+      return 'vscode-light';
+    case vscode.ColorThemeKind.Dark:
+      return 'vscode-dark';
+    case vscode.ColorThemeKind.HighContrastLight:
+      return 'vscode-high-contrast-light';
+    default:
+      return 'vscode-high-contrast';
+  }
+}
+
+/** The page without the webview bundle: no script at all. */
+function staticPage(webview: vscode.Webview, body: string): string {
+  const csp = `default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<style>
+body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);}
+table{border-collapse:collapse;margin:8px 0;} th,td{border:1px solid var(--vscode-panel-border);padding:3px 8px;text-align:left;}
+tr.focus td{background:var(--vscode-editor-selectionHighlightBackground);} .off{color:var(--vscode-disabledForeground);}
+</style></head><body>${body}</body></html>`;
+}
+
+/** The view without the webview bundle: one table, resources × clusters. */
+export function staticTable(p: PlacementModel, focus?: string): string {
+  const esc = escapeHtml;
+  if (!p.resources.length) return '<p>No federated resources in the workspace.</p>';
+  const head = `<tr><th>resource</th>${p.clusters.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
+  const rows = p.resources.map((r) => {
+    const cells = p.clusters.map((c) => {
+      const why = r.reasons[c];
+      const on = r.selected.includes(c);
+      return `<td class="${on ? 'on' : 'off'}">${on ? '✓' : '✗'} ${esc(why?.text ?? '')}</td>`;
+    });
+    const title = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}${r.error ? ` — ${r.error}` : ''}`;
+    return `<tr${focus === r.id ? ' class="focus"' : ''}><td>${esc(title)}</td>${cells.join('')}</tr>`;
+  });
+  return `<h3>Placement: ${p.resources.length} federated resources × ${p.clusters.length} clusters</h3><table>${head}${rows.join('')}</table>`;
+}
