@@ -9,7 +9,6 @@
 //
 //   npm start [-- --port 8080] [-- --no-clusters]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,11 +31,6 @@ const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: ro
 if (build.status !== 0) {
   console.error('npm start: the build failed');
   process.exit(build.status ?? 1);
-}
-// The placement view's UI.
-if (existsSync(join(root, 'webview/build.mjs'))) {
-  const { buildWebview } = await import('../webview/build.mjs');
-  await buildWebview();
 }
 
 // 2. code-server (cached).
