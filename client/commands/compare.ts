@@ -104,6 +104,7 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
           connections: run.connections,
           clusters: run.clusters,
           concurrency: s.concurrency,
+          fieldManager: s.fieldManager,
           signal: abort.signal,
           context: FULL_CONTEXT,
           onProgress: (e) => {

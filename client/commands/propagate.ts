@@ -153,6 +153,7 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
           prune,
           adopt: s.adopt,
           concurrency: s.concurrency,
+          fieldManager: s.fieldManager,
           hostCluster: run.hostCluster,
           signal: abort.signal,
           onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
@@ -225,6 +226,7 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
           adopt: s.adopt,
           forceConflicts,
           concurrency: s.concurrency,
+          fieldManager: s.fieldManager,
           hostCluster: r.hostCluster,
           signal: abort.signal,
           onProgress: (e) => {

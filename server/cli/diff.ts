@@ -102,6 +102,7 @@ export async function diffCommand(p: Parsed, io: CliIO): Promise<CommandResult> 
       return { out, err, exit: io.signal?.aborted ? EXIT_CANCELLED : failed || (exitCode && r.differs) ? 1 : 0 };
     }
     const r = await diffClusters({
+      fieldManager: flag(p, 'field-manager'),
       workspace: run.ws,
       connections: run.connections,
       clusters: run.clusters,

@@ -179,6 +179,7 @@ export async function propagateCommand(p: Parsed, io: CliIO): Promise<CommandRes
       prune: p.flags.has('prune'),
       adopt: p.flags.has('adopt'),
       forceConflicts: p.flags.has('force-conflicts'),
+      fieldManager: flag(p, 'field-manager'),
       concurrency,
       hostCluster: run.hostCluster,
       signal: io.signal,

@@ -29,6 +29,7 @@ const CLUSTER_IO: Record<string, FlagSpec> = {
   output: { value: true, short: 'o', choices: ['text', 'json'] },
   concurrency: { value: true },
   'request-timeout': { value: true },
+  'field-manager': { value: true },
 };
 
 const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
@@ -60,13 +61,13 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
   propagate: {
     summary: 'push federated resources to the member clusters (server-side apply)',
     usage:
-      'kfed propagate <files|dirs…> [--cluster NAME]… [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--dry-run=server] [--prune] [--adopt] [--force-conflicts] [-o text|json] [--concurrency N] [--request-timeout 30s]',
+      'kfed propagate <files|dirs…> [--cluster NAME]… [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--dry-run=server] [--prune] [--adopt] [--force-conflicts] [-o text|json] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
     flags: { ...CLUSTER_IO, 'dry-run': { value: true, choices: ['server', 'none'] }, prune: {}, adopt: {}, 'force-conflicts': {} },
   },
   diff: {
     summary: 'compare what is desired with each member cluster, or two clusters',
     usage:
-      'kfed diff <files|dirs…> [--cluster NAME]… [--between CLUSTER_A CLUSTER_B] [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [-o text|json] [--exit-code] [--concurrency N] [--request-timeout 30s]',
+      'kfed diff <files|dirs…> [--cluster NAME]… [--between CLUSTER_A CLUSTER_B] [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [-o text|json] [--exit-code] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
     flags: { ...CLUSTER_IO, between: { value: true, repeat: true }, 'exit-code': {} },
   },
 };

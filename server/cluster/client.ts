@@ -350,13 +350,13 @@ export class ClusterClient {
     namespace: string | undefined,
     name: string,
     patch: JsonObject,
-    opt: { dryRun?: boolean; signal?: AbortSignal } = {},
+    opt: { dryRun?: boolean; signal?: AbortSignal; fieldManager?: string } = {},
   ): Promise<JsonObject> {
     const res = await this.request<JsonObject>('PATCH', resourcePath(info, namespace, name), {
       body: patch,
       contentType: 'application/merge-patch+json',
       signal: opt.signal,
-      query: { fieldManager: FIELD_MANAGER, dryRun: opt.dryRun ? 'All' : undefined },
+      query: { fieldManager: opt.fieldManager ?? FIELD_MANAGER, dryRun: opt.dryRun ? 'All' : undefined },
     });
     return withType(res, info);
   }

@@ -70,6 +70,8 @@ export interface DiffOptions {
   onProgress?: (e: { done: number; total: number; cluster: string; entry?: DiffEntry }) => void;
   /** Context lines of the unified diffs (default 3). */
   context?: number;
+  /** Field manager of the dry-run applies that normalise desired objects (default `kubefed-tools`). */
+  fieldManager?: string;
   timeoutMs?: number;
 }
 
@@ -199,7 +201,7 @@ async function compareOne(
   }
   const desired = desiredFor(ws, res, cluster, live);
   if (!desired.ok) return { ...base, state: 'error', status: desired.status, message: desired.message, hint: hintFor(desired.status ?? '', undefined, hctx), overridden };
-  const dry = await dryRunApply(c, info, applyBody(res, desired.object!, created.ok ? created.object : undefined), sem, signal).catch((e: unknown) => {
+  const dry = await dryRunApply(c, info, applyBody(res, desired.object!, created.ok ? created.object : undefined), sem, signal, opt.fieldManager).catch((e: unknown) => {
     if (e instanceof ApiError && e.kind === 'http') {
       const f = failureOf('update', e);
       return { failure: f };
@@ -218,9 +220,9 @@ async function compareOne(
   });
 }
 
-async function dryRunApply(c: ClusterClient, info: ResourceInfo, body: JsonObject, sem: Semaphore, signal?: AbortSignal): Promise<{ object: JsonObject }> {
+async function dryRunApply(c: ClusterClient, info: ResourceInfo, body: JsonObject, sem: Semaphore, signal?: AbortSignal, fieldManager?: string): Promise<{ object: JsonObject }> {
   // Forced: the result is what the object would be if this tool's values won every field.
-  const object = await sem.run(() => c.apply(info, body, { dryRun: true, force: true, signal }), signal);
+  const object = await sem.run(() => c.apply(info, body, { dryRun: true, force: true, fieldManager, signal }), signal);
   return { object };
 }
 

@@ -97,6 +97,8 @@ export interface PropagateOptions {
   adopt?: boolean;
   /** Take over fields other field managers own (server-side apply force). */
   forceConflicts?: boolean;
+  /** Field manager of the server-side applies (default `kubefed-tools`). */
+  fieldManager?: string;
   /** Operations in flight per cluster (default 8). */
   concurrency?: number;
   /** Clusters worked on at once (default 16). */
@@ -409,7 +411,7 @@ async function propagateCluster(cluster: string, resources: FederatedResource[],
       const body = applyBody(res, desired!.object!, current && created.ok ? created.object : undefined);
       const op: Operation = current ? 'update' : 'create';
       try {
-        const out = await sem.run(() => c.apply(info, body, { dryRun: opt.dryRun, force: opt.forceConflicts, signal }), signal);
+        const out = await sem.run(() => c.apply(info, body, { dryRun: opt.dryRun, force: opt.forceConflicts, fieldManager: opt.fieldManager, signal }), signal);
         live.remember(ref, out);
         let result: PropagateResult;
         if (!current) result = 'created';
@@ -444,7 +446,7 @@ async function propagateCluster(cluster: string, resources: FederatedResource[],
     if (operation === 'removeManagedLabel' || (operation === 'delete' && res.era === 'v1beta1' && isOrphaning(fo))) {
       const action: PropagateAction = operation === 'removeManagedLabel' ? 'removeManagedLabel' : 'orphan';
       try {
-        await sem.run(() => c.mergePatch(info, ref.namespace, ref.name, unlabelPatch(), { dryRun: opt.dryRun, signal }), signal);
+        await sem.run(() => c.mergePatch(info, ref.namespace, ref.name, unlabelPatch(), { dryRun: opt.dryRun, fieldManager: opt.fieldManager, signal }), signal);
         return { ...b, action, result: 'orphaned', status: '' };
       } catch (e) {
         state.note(e);

@@ -20,6 +20,12 @@ export interface Settings {
   clusters?: { name: string; labels?: Record<string, string> }[];
   /** Mask Secret data in previews (default true). */
   maskSecrets?: boolean;
+  /**
+   * Schema validation of templates and override values: `strict` (every schema problem is an
+   * error), `normal` (default: unknown fields are warnings, other schema problems errors) or
+   * `off` (federation checks only).
+   */
+  schemaStrictness?: 'strict' | 'normal' | 'off';
 }
 
 export interface ServerContext {

@@ -300,7 +300,10 @@ export class DiagnosticsPublisher {
         }
       }
       if (!known || known.diags !== d) this.byDoc.set(doc, { schemaId: slice.schemaId, diags: d });
-      for (const x of d) out.push({ ...x, range: sliceToFile(slice, x.range) });
+      for (const x of d) {
+        const severity = schemaSeverity(this.ctx.settings.schemaStrictness, x);
+        if (severity !== undefined) out.push({ ...x, severity, range: sliceToFile(slice, x.range) });
+      }
     }
     if (!complete) {
       // keep the previous schema diagnostics of slices not validated yet (best effort)
@@ -357,4 +360,11 @@ export class DiagnosticsPublisher {
     if (st?.published && st.published !== '[]') void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
     this.state.delete(uri);
   }
+}
+
+/** The severity of a schema diagnostic under `kubefed.schemaStrictness`; undefined: not shown. */
+export function schemaSeverity(strictness: 'strict' | 'normal' | 'off' | undefined, d: Diagnostic): DiagnosticSeverity | undefined {
+  if (strictness === 'off') return undefined;
+  if (strictness === 'strict') return DiagnosticSeverity.Error;
+  return /^Property .+ is not allowed\.?$/.test(String(d.message)) ? DiagnosticSeverity.Warning : d.severity;
 }

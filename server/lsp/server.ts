@@ -159,11 +159,13 @@ async function refreshSettings(): Promise<void> {
 }
 
 connection.onDidChangeConfiguration(async (change) => {
+  const strictness = settings.schemaStrictness;
   const s = (change.settings as { kubefed?: Settings } | undefined)?.kubefed;
   if (s) Object.assign(settings, s);
   else await refreshSettings();
   await clusterSources.load();
-  diagnostics.schedule([]);
+  if (settings.schemaStrictness !== strictness) diagnostics.revalidateAll();
+  else diagnostics.schedule([]);
 });
 
 connection.onDidOpenTextDocument((p) => {

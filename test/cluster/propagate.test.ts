@@ -276,6 +276,19 @@ test('retainReplicas keeps the cluster replicas (applied with the live value, ne
   assert.equal((await read(fx.fed, 'cluster2', paths.deployment(ns, 'web')))!.spec.replicas, 4);
 });
 
+test('the field manager of the applies is kubefed-tools, or the one asked for', async () => {
+  const ns = uniqueName('manager');
+  const managers = async (name: string) =>
+    ((await read(fx.fed, 'cluster1', paths.configMap(ns, name)))!.metadata.managedFields as { manager: string; operation: string }[])
+      .filter((m) => m.operation === 'Apply')
+      .map((m) => m.manager);
+  assert.equal((await push({ 'a.yaml': yamlDocs(fedNamespace(ns), fedConfigMap(ns, 'one', { a: '1' }, ['cluster1'])) })).failed, false);
+  assert.deepEqual(await managers('one'), ['kubefed-tools']);
+  const r = await push({ 'a.yaml': yamlDocs(fedNamespace(ns), fedConfigMap(ns, 'two', { a: '1' }, ['cluster1'])) }, { fieldManager: 'team-a' });
+  assert.equal(r.failed, false, JSON.stringify(r.outcomes, null, 1));
+  assert.deepEqual(await managers('two'), ['team-a']);
+});
+
 test('--dry-run=server changes nothing and shows every decision and server-side validation error', async () => {
   const ns = uniqueName('dry');
   assert.equal((await push({ 'a.yaml': yamlDocs(fedNamespace(ns), fedDeployment(ns, 'web')) })).failed, false);

@@ -325,3 +325,29 @@ describe('diagnostics', () => {
     c.close(uri);
   });
 });
+
+describe('kubefed.schemaStrictness', () => {
+  let c: Client;
+  before(async () => {
+    c = await startServer({ folder, initializationOptions: { clusters: [{ name: 'cluster1' }, { name: 'cluster2' }] } });
+  });
+  after(() => c?.stop());
+
+  it('normal: unknown fields are warnings and type errors errors; off hides both; strict makes both errors', async () => {
+    const uri = scratch('strictness');
+    const text = deployment('strict', { template: '    spec:\n      replicas: three\n      bogusField: 1\n' });
+    c.open(uri, text);
+    const schema = (d: Diagnostic[]) => d.filter((x) => x.code === 'schema');
+    const normal = schema(await c.waitDiagnostics(uri, (d) => schema(d).length >= 2));
+    const unknown = normal.find((d) => /bogusField/.test(d.message))!;
+    const type = normal.find((d) => d.range.start.line === positionOf(text, 'three').line)!;
+    assert.equal(unknown.severity, 2, 'unknown field: warning');
+    assert.equal(type.severity, 1, 'wrong type: error');
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { kubefed: { schemaStrictness: 'off' } } });
+    await c.waitDiagnostics(uri, (d) => schema(d).length === 0);
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { kubefed: { schemaStrictness: 'strict' } } });
+    const strict = schema(await c.waitDiagnostics(uri, (d) => schema(d).length >= 2));
+    assert.ok(strict.every((d) => d.severity === 1), JSON.stringify(strict));
+    c.close(uri);
+  });
+});
