@@ -9,10 +9,10 @@
  * Failures leave a screenshot, the browser console and code-server's log in .artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { check, sleep, VSCode } from './harness.ts';
+import { ARTIFACTS, check, sleep, VSCode } from './harness.ts';
 
 const TYPO = `# e2e: a placement with a misspelt cluster
 apiVersion: types.kubefed.io/v1beta1
@@ -199,6 +199,40 @@ check('Show Placement opens the placement view', get, async (vs) => {
   assert.match(body, /\d+ federated resources × 3 clusters/);
   assert.match(body, /FederatedDeployment (shop\/)?web/);
   assert.match(body, /FederatedNamespace (shop\/)?shop/);
+});
+
+check('the placement view: reading the tree, clicking a cluster cell opens its preview, light and dark themes', get, async (vs) => {
+  await vs.openFile('v1beta1/web.yaml');
+  await vs.command('KubeFed: Show Placement');
+  const view = vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const web = view.locator('[role=treeitem][data-kind=resource]', { hasText: /FederatedDeployment (shop\/)?web\b/ }).first();
+  await web.waitFor({ timeout: 30_000 });
+  // The tree says why each cluster is in or out: the web Deployment is placed by the gold selector.
+  if ((await web.getAttribute('aria-expanded')) !== 'true') await web.locator('.twisty').click();
+  const id = await web.getAttribute('data-resource-id');
+  assert.ok(id, 'resource rows carry their id');
+  const cell = (cluster: string) => view.locator(`[role=treeitem][data-kind=cell][data-resource-id="${id}"][data-cluster="${cluster}"]`);
+  await cell('cluster1').waitFor({ timeout: 10_000 });
+  assert.match(await cell('cluster1').innerText(), /selector match/);
+  assert.match(await cell('cluster3').innerText(), /selector mismatch|excluded/);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await vs.page.screenshot({ path: join(ARTIFACTS, 'placement-view-dark.png') });
+  // A click on a cell opens what that cluster receives.
+  await cell('cluster1').click();
+  const preview = vs.page.locator('.editor-group-container', { has: vs.page.locator('.tab.active[aria-label*="Deployment_shop_web"]') }).locator('.monaco-editor').first();
+  await preview.locator('.view-line', { hasText: 'cluster1' }).first().waitFor({ timeout: 20_000 });
+  assert.match(await vs.editorText(preview), /FederatedDeployment shop\/web → cluster1/);
+  // The light theme: the view follows VS Code's theme colours.
+  await vs.command('Preferences: Color Theme');
+  await vs.pick(/Light Modern/, { filter: 'Light Modern' });
+  await vs.command('KubeFed: Show Placement');
+  await view.locator('[role=treeitem][data-kind=resource]').first().waitFor({ timeout: 30_000 });
+  const bg = await view.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+  const [r, g, bl] = (bg.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+  assert.ok(r + g + bl > 600, `light theme background, got ${bg}`);
+  await vs.page.screenshot({ path: join(ARTIFACTS, 'placement-view-light.png') });
+  await vs.command('Preferences: Color Theme');
+  await vs.pick(/Dark Modern/, { filter: 'Dark Modern' });
 });
 
 check('the status bar counts clusters and its click explains what is wrong', get, async (vs) => {

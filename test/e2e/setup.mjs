@@ -119,6 +119,10 @@ export function ensureCodeServer() {
   };
   if (headers) env.npm_config_nodedir = headers;
   delete env.npm_config_node_gyp;
+  // Under `npm test` these point at the Node that runs npm (20), and code-server's postinstall
+  // script checks the version of the Node they name.
+  env.NODE = join(node24Bin, 'node');
+  env.npm_node_execpath = join(node24Bin, 'node');
   run('npm', ['install', ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], { cwd: join(tmp, 'cs'), env });
   if (!existsSync(join(tmp, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js'))) {
     throw new Error('code-server installed without out/node/entry.js');
