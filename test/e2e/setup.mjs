@@ -119,8 +119,10 @@ export function ensureCodeServer() {
   };
   if (headers) env.npm_config_nodedir = headers;
   delete env.npm_config_node_gyp;
-  // Under `npm test` these point at the Node that runs npm (20), and code-server's postinstall
-  // script checks the version of the Node they name.
+  // Under `npm test` these name the Node that runs npm (20): code-server's postinstall script
+  // reads the Node version from npm's user agent, and a user agent inherited from the outer npm
+  // would be taken over by the inner one.
+  delete env.npm_config_user_agent;
   env.NODE = join(node24Bin, 'node');
   env.npm_node_execpath = join(node24Bin, 'node');
   run('npm', ['install', ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], { cwd: join(tmp, 'cs'), env });
