@@ -22,7 +22,7 @@ before(
   async () => {
     vsix = join(out, 'kubefed-tools.vsix');
     const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, `vsce package failed: ${r.stderr}\n${r.stdout}`);
     const ls = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
     files = ls.stdout.split('\n').filter(Boolean);
