@@ -45,6 +45,7 @@ function testFiles(dir) {
 }
 
 step('build', process.execPath, ['esbuild.mjs']);
+step('typecheck (tsc, strict)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
 
 if (wanted.includes('cluster') || wanted.includes('e2e')) {
   if (existsSync(join(root, 'test/clusters/build.mjs'))) {

@@ -11,10 +11,9 @@
 import * as vscode from 'vscode';
 import { settings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
-import { errorText } from '../outputChannel.ts';
 import type { ResultCluster, ResultRun } from '../resultsView.ts';
 import type { DiffEntry, DiffReport } from '../clusterModule.ts';
-import { scopeOf, sourceRef, type ClusterCommandDeps } from './propagate.ts';
+import { cancelled, reportRunFailure, scopeOf, sourceRef, type ClusterCommandDeps } from './propagate.ts';
 
 /** Both texts of a unified diff made with unlimited context (every line of both sides). */
 export function sidesOf(unified: string): { desired: string; live: string } {
@@ -171,12 +170,8 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
     }
     return { report, diffs };
   } catch (err) {
-    if (err instanceof Error && (err.name === 'CancelledError' || /cancel/i.test(err.message))) return undefined;
-    d.out.error(`Compare ${scope.label} failed`, err);
-    const a = await vscode.window.showErrorMessage(`KubeFed: Compare failed: ${errorText(err)}`, 'Check Clusters', 'Show Output');
-    if (a === 'Check Clusters') await vscode.commands.executeCommand('kubefed.checkClusters');
-    if (a === 'Show Output') d.out.show(false);
-    return undefined;
+    if (cancelled(err)) return undefined;
+    return reportRunFailure(d, 'Compare', scope, err);
   } finally {
     run?.close();
   }

@@ -59,8 +59,17 @@ export function scopeOf(arg: unknown, all: unknown): Scope {
 
 const WORKSPACE: Scope = { kind: 'workspace', label: 'the workspace', uris: [] };
 
-function cancelled(err: unknown): boolean {
+export function cancelled(err: unknown): boolean {
   return err instanceof Error && (err.name === 'CancelledError' || /cancel/i.test(err.message));
+}
+
+/** A failed Propagate/Compare run: logged, and a message that offers the next step. */
+export async function reportRunFailure(d: ClusterCommandDeps, verb: 'Propagate' | 'Compare', scope: Scope, err: unknown): Promise<undefined> {
+  d.out.error(`${verb} ${scope.label} failed`, err);
+  const a = await vscode.window.showErrorMessage(`KubeFed: ${verb} failed: ${errorText(err)}`, 'Check Clusters', 'Show Output');
+  if (a === 'Check Clusters') await vscode.commands.executeCommand('kubefed.checkClusters');
+  if (a === 'Show Output') d.out.show(false);
+  return undefined;
 }
 
 /** Source `uri:line` of an outcome, as a result item's source. */
@@ -257,11 +266,7 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
       d.out.info(`Propagate ${scope.label}: cancelled`);
       return undefined;
     }
-    d.out.error(`Propagate ${scope.label} failed`, err);
-    const a = await vscode.window.showErrorMessage(`KubeFed: Propagate failed: ${errorText(err)}`, 'Check Clusters', 'Show Output');
-    if (a === 'Check Clusters') await vscode.commands.executeCommand('kubefed.checkClusters');
-    if (a === 'Show Output') d.out.show(false);
-    return undefined;
+    return reportRunFailure(d, 'Propagate', scope, err);
   } finally {
     run?.close();
   }

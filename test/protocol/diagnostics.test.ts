@@ -339,7 +339,7 @@ describe('kubefed.schemaStrictness', () => {
     c.open(uri, text);
     const schema = (d: Diagnostic[]) => d.filter((x) => x.code === 'schema');
     const normal = schema(await c.waitDiagnostics(uri, (d) => schema(d).length >= 2));
-    const unknown = normal.find((d) => /bogusField/.test(d.message))!;
+    const unknown = normal.find((d) => /bogusField/.test(String(d.message)))!;
     const type = normal.find((d) => d.range.start.line === positionOf(text, 'three').line)!;
     assert.equal(unknown.severity, 2, 'unknown field: warning');
     assert.equal(type.severity, 1, 'wrong type: error');
