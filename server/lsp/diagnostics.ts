@@ -282,6 +282,12 @@ export class DiagnosticsPublisher {
     let chunk = Date.now();
     let complete = true;
     for (const doc of file.docs) {
+      // Slicing and kind checks of thousands of documents add up: yield between chunks.
+      if (Date.now() - chunk > CHUNK_MS) {
+        await yieldToLoop();
+        if (gen !== this.generation) return undefined;
+        chunk = Date.now();
+      }
       const slice = sliceOf(this.ctx, file, doc);
       out.push(...kindDiagnostics(this.ctx, file, doc));
       if (!slice.schemaId) continue;
