@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { Json, JsonObject } from '../engine/json.ts';
-import { deepClone, deepEqual, isObject } from '../engine/json.ts';
+import { deepClone, deepEqual, isObject, setOwn } from '../engine/json.ts';
 
 /** metadata fields the API server owns; never part of what is desired. */
 export const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'] as const;
@@ -28,8 +28,7 @@ export function ordered(v: Json): Json {
   const first = ['apiVersion', 'kind', 'metadata', 'spec'].filter((k) => keys.includes(k));
   const out: JsonObject = {};
   for (const k of [...first, ...keys.filter((k) => !first.includes(k))]) {
-    if (k === '__proto__') Object.defineProperty(out, k, { value: ordered(v[k]!), enumerable: true, writable: true, configurable: true });
-    else out[k] = ordered(v[k]!);
+    setOwn(out, k, ordered(v[k]!));
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * pkg/controller/sync/controller.go (ensureDeletion, deleteFromClusters) at HEAD.
  * v1alpha1: pkg/controller/util/deletionhelper/deletion_helper.go at 0d38cc775.
  */
-import { own } from './json.ts';
+import { own, setOwn } from './json.ts';
 
 export const SYNC_FINALIZER = 'kubefed.io/sync-controller';
 export const DELETE_OPTION_ANNOTATION = 'kubefed.io/deleteoption';
@@ -271,7 +271,7 @@ const beingDeleted = (obj: unknown): boolean => {
 const present = (o: unknown): boolean => o !== undefined && o !== null;
 
 function setAction(actions: Record<string, DeletionAction>, name: string, a: DeletionAction): void {
-  Object.defineProperty(actions, name, { value: a, enumerable: true, writable: true, configurable: true });
+  setOwn(actions, name, a);
 }
 
 /** ensureDeletion of a v1beta1 federated object that is being deleted. */
@@ -357,7 +357,7 @@ export function seedDeletionFlow(input: {
       const primary = c.isPrimaryCluster === true || (uid !== '' && uid === uidOf(c.object));
       if (primary) continue;
     }
-    Object.defineProperty(actions, c.name, { value: 'delete', enumerable: true, writable: true, configurable: true });
+    setOwn(actions, c.name, 'delete');
     ops++;
   }
   if (ops > 0 || unready) return { actions, finalizersAfter: [...finalizers], outcome: 'retry' };

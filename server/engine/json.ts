@@ -13,14 +13,19 @@ export function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepClone) as unknown as T;
   if (isObject(v)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(v)) {
-      // Only `__proto__` is special on assignment; every other key becomes an own data property.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: deepClone(v[k]), enumerable: true, writable: true, configurable: true });
-      else out[k] = deepClone(v[k]);
-    }
+    for (const k of Object.keys(v)) setOwn(out, k, deepClone(v[k]));
     return out as T;
   }
   return v;
+}
+
+/**
+ * Sets `o[key]` as an own data property whatever the key: only `__proto__` is special on
+ * assignment (it would set the prototype), so only it needs defineProperty.
+ */
+export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
 }
 
 /** Structural equality of JSON values; object key order is not significant. */

@@ -17,7 +17,7 @@
  * `__proto__`, `constructor` and `prototype` are rejected outright.
  */
 import type { Json, JsonObject } from './json.ts';
-import { deepClone, deepEqual, isObject } from './json.ts';
+import { deepClone, deepEqual, isObject, setOwn } from './json.ts';
 import { isPrototypeKey, parseArrayIndex, unescapeToken } from './pointer.ts';
 
 export type PatchErrorKind =
@@ -57,10 +57,6 @@ const INVALID_INDEX = 'invalid index referenced';
 
 function hasOwn(o: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
-}
-
-function setOwn(o: JsonObject, key: string, value: Json): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isContainer(v: unknown): v is Container {

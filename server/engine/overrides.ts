@@ -10,7 +10,7 @@
  * overridePath wholesale.
  */
 import type { Json, JsonObject } from './json.ts';
-import { deepClone, isObject } from './json.ts';
+import { deepClone, isObject, setOwn } from './json.ts';
 import { applyPatch, type PatchErrorKind } from './jsonpatch.ts';
 import { hasValidEscapes, isPrototypeKey, parseArrayIndex, unescapeToken } from './pointer.ts';
 import { nestedSlice, nestedString, nestedStringMap, setNestedField, valueOr } from './retain.ts';
@@ -177,7 +177,7 @@ export type ApplyOverridesResult =
 /** AddManagedLabel: labels that are not a string map are replaced by a map with the label only. */
 export function addManagedLabel(obj: JsonObject): void {
   const labels = valueOr(nestedStringMap(obj, ['metadata', 'labels'])) ?? {};
-  Object.defineProperty(labels, MANAGED_LABEL, { value: 'true', enumerable: true, writable: true, configurable: true });
+  setOwn(labels, MANAGED_LABEL, 'true');
   setNestedField(obj, labels as JsonObject, ['metadata', 'labels']);
 }
 

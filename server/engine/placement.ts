@@ -8,7 +8,7 @@
  * a Namespace without placement goes to every ready cluster.
  */
 import type { JsonObject } from './json.ts';
-import { isObject } from './json.ts';
+import { isObject, setOwn } from './json.ts';
 import { compileLabelSelector, describeRequirement, matchCompiled, type CompiledSelector } from './labelselector.ts';
 import { nestedStringSlice, nestedString, valueOr } from './retain.ts';
 
@@ -36,9 +36,7 @@ export interface ClusterReason {
 export type Reasons = Record<string, ClusterReason>;
 
 function setReason(r: Reasons, name: string, reason: ClusterReason): void {
-  // Only `__proto__` needs defineProperty to stay an own data property.
-  if (name === '__proto__') Object.defineProperty(r, name, { value: reason, enumerable: true, writable: true, configurable: true });
-  else r[name] = reason;
+  setOwn(r, name, reason);
 }
 
 function hasOwn(o: JsonObject, k: string): boolean {

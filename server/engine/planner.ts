@@ -5,7 +5,7 @@
  * estimated capacities. Arithmetic is done on 64-bit signed integers like the Go code.
  */
 import { fnv1_32Concat } from './fnv.ts';
-import { isObject, own, type Json, type JsonObject } from './json.ts';
+import { isObject, own, setOwn, type Json, type JsonObject } from './json.ts';
 
 export interface ClusterPreferences {
   minReplicas?: number | null;
@@ -80,9 +80,7 @@ function prefOf(raw: unknown): { min: bigint; max: bigint | null; weight: bigint
 }
 
 /** Sets an own data property (safe for names such as "__proto__"). */
-export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-}
+export { setOwn };
 
 function hasOwn(o: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);

@@ -4,7 +4,7 @@
  * accessors whose exact typing rules the retention and rendering steps depend on.
  */
 import type { Json, JsonObject } from './json.ts';
-import { deepClone, isObject } from './json.ts';
+import { deepClone, isObject, setOwn } from './json.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Unstructured accessors (k8s.io/apimachinery unstructured helpers)
@@ -20,10 +20,6 @@ export type Nested<T> = { found: false } | { found: true; value: T } | { error: 
 
 function hasOwn(o: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
-}
-
-function setOwn(o: JsonObject, key: string, value: Json): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function goType(v: unknown): string {

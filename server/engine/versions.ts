@@ -5,7 +5,7 @@
  * v1alpha1: pkg/controller/sync/controller.go (updatePropagatedVersion) at 0d38cc775.
  */
 import { createHash } from 'node:crypto';
-import { isObject, own, type Json } from './json.ts';
+import { isObject, own, setOwn, type Json } from './json.ts';
 import { decodeOverrides, type OverrideItem } from './rsp.ts';
 
 export { objectVersion, needsUpdate, seedObjectVersion } from './sync.ts';
@@ -173,7 +173,7 @@ export function mergeVersions(input: MergeVersionsInput): PropagatedVersionStatu
 export function recordedVersions(stored: unknown, templateVersion: string, overrideVersion: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (own(stored, 'templateVersion') !== templateVersion || own(stored, 'overridesVersion') !== overrideVersion) return out;
-  for (const v of storedVersions(stored)) Object.defineProperty(out, v.clusterName, { value: v.version, enumerable: true, writable: true, configurable: true });
+  for (const v of storedVersions(stored)) setOwn(out, v.clusterName, v.version);
   return out;
 }
 
