@@ -5,6 +5,7 @@
  * library-compatible path splitting (see jsonpatch.ts) because the pinned upstream library does
  * not follow the RFC exactly.
  */
+import { isObject, type Json } from './json.ts';
 
 /** Keys that would reach Object.prototype if used with ordinary property assignment. */
 export const PROTOTYPE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
@@ -103,4 +104,32 @@ export function parseArrayIndex(token: string): ArrayIndex {
       : Number(big);
   const canonical = /^(0|[1-9][0-9]*)$/.test(token);
   return { ok: true, index, canonical };
+}
+
+/**
+ * Tokens of a non-empty pointer for lookups (editors, previews), undefined when it is not one.
+ * Unlike override paths, a lookup may name any key, `__proto__` included: values are only read
+ * as own properties (see valueAtPointer).
+ */
+export function pointerTokens(pointer: string): string[] | undefined {
+  if (pointer === '') return undefined;
+  const r = parsePointer(pointer, { rejectPrototypeKeys: false });
+  return r.ok ? r.tokens : undefined;
+}
+
+/** The value at a pointer (own properties and in-range indexes only), undefined when absent. */
+export function valueAtPointer(root: Json | undefined, pointer: string): Json | undefined {
+  const tokens = pointerTokens(pointer);
+  if (!tokens) return undefined;
+  let cur: Json | undefined = root;
+  for (const t of tokens) {
+    if (Array.isArray(cur)) {
+      if (!/^\d+$/.test(t)) return undefined;
+      cur = cur[Number(t)];
+    } else if (isObject(cur)) {
+      if (!Object.prototype.hasOwnProperty.call(cur, t)) return undefined;
+      cur = cur[t];
+    } else return undefined;
+  }
+  return cur;
 }

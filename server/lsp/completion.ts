@@ -21,7 +21,8 @@ import { listPointers } from '../engine/index.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
 import { cursorContext, type CursorContext } from './cursor.ts';
 import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
-import { parsePointer, V1ALPHA1_API, type KindInfo } from './schemas.ts';
+import { V1ALPHA1_API, type KindInfo } from './schemas.ts';
+import { pointerTokens } from '../engine/pointer.ts';
 import { v1alpha1Snippet, v1beta1Snippet } from './snippets.ts';
 
 /** The document as JSON even when it does not parse cleanly (while typing). */
@@ -294,7 +295,7 @@ function pathItems(ctx: ServerContext, target: KindInfo, template: Json | undefi
     if (e.pointer.startsWith(parent + '/') && e.kind === 'scalar') add(e.pointer, e.hint, `= ${e.hint ?? ''}`, CompletionItemKind.Value, 1);
   }
   // fields the schema allows that the template lacks (add/replace creates them)
-  const segs = parsePointer(parent || '/');
+  const segs = pointerTokens(parent || '/');
   const schema = segs ? ctx.schemas.schemaAt(target, parent ? segs : []) : undefined;
   const props = schema?.properties as Record<string, { description?: string }> | undefined;
   if (props) {

@@ -5,7 +5,7 @@
 import { InlayHintKind, type CancellationToken, type InlayHint, type InlayHintParams } from 'vscode-languageserver';
 import { isObject, type Json } from '../engine/index.ts';
 import { getIn, type ServerContext } from './context.ts';
-import { parsePointer } from './schemas.ts';
+import { valueAtPointer } from '../engine/pointer.ts';
 
 function show(v: Json | undefined): string {
   if (v === undefined) return '∅';
@@ -13,22 +13,6 @@ function show(v: Json | undefined): string {
   return s.length > 40 ? s.slice(0, 39) + '…' : s;
 }
 
-/** The value at an RFC 6901 pointer, undefined when absent. */
-export function valueAt(root: Json | undefined, pointer: string): Json | undefined {
-  const segs = parsePointer(pointer);
-  if (!segs) return undefined;
-  let cur: Json | undefined = root;
-  for (const s of segs) {
-    if (Array.isArray(cur)) {
-      if (!/^\d+$/.test(s)) return undefined;
-      cur = cur[Number(s)];
-    } else if (isObject(cur)) {
-      if (!Object.prototype.hasOwnProperty.call(cur, s)) return undefined;
-      cur = cur[s];
-    } else return undefined;
-  }
-  return cur;
-}
 
 export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token: CancellationToken): InlayHint[] {
   const uri = params.textDocument.uri;
@@ -50,7 +34,7 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
           if (!r) return;
           const pos = file.lines.position(r[1]);
           if (!inRange(pos.line)) return;
-          const old = valueAt(template, co.path);
+          const old = valueAtPointer(template, co.path);
           const verb = co.op === 'remove' ? 'removes' : co.op === 'add' && old === undefined ? 'adds to' : 'template';
           out.push({
             position: pos,

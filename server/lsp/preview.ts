@@ -8,7 +8,7 @@ import type { FederatedResource, RenderedObject } from '../engine/index.ts';
 import { deepClone, isObject, type JsonObject } from '../engine/index.ts';
 import { parseFile } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
-import { parsePointer } from './schemas.ts';
+import { pointerTokens } from '../engine/pointer.ts';
 
 export const MASK = '••••••••';
 
@@ -37,7 +37,7 @@ export function renderedYaml(obj: JsonObject, overriddenPaths: string[], targetK
   const lines = text.split('\n');
   const marked = new Set<number>();
   for (const p of overriddenPaths) {
-    const segs = p.startsWith('/') ? parsePointer(p) : p.split('.');
+    const segs = p.startsWith('/') ? pointerTokens(p) : p.split('.');
     if (!segs) continue;
     const path = segs.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     // the field itself, else its nearest existing parent (a removed field marks its parent)

@@ -9,6 +9,7 @@
  * per set of paths, see `schemaIdFor`).
  */
 import k8sBundle from '../schemas/k8s.json';
+import { escapeToken, pointerTokens } from '../engine/pointer.ts';
 import {
   KUBEFED_KINDS,
   LABEL_SELECTOR,
@@ -376,7 +377,7 @@ export class SchemaRegistry {
   private v1beta1Federated(apiVersion: string, kind: string, target: KindInfo, overridePaths?: string[]): Schema {
     const rules: Schema[] = [];
     for (const p of overridePaths ?? []) {
-      const segs = parsePointer(p);
+      const segs = pointerTokens(p);
       if (!segs) continue;
       const s = this.schemaAt(target, segs);
       if (!s) continue;
@@ -415,7 +416,7 @@ export class SchemaRegistry {
       if (!root) continue;
       const name = `kind:${k}`;
       defs[name] = root;
-      rules.push({ if: { properties: { apiVersion: { const: a }, kind: { const: kk } }, required: ['apiVersion', 'kind'] }, then: { $ref: `#/definitions/${escapePointer(name)}` } });
+      rules.push({ if: { properties: { apiVersion: { const: a }, kind: { const: kk } }, required: ['apiVersion', 'kind'] }, then: { $ref: `#/definitions/${escapeToken(name)}` } });
     }
     const root: Schema = {
       type: 'object',
@@ -503,18 +504,6 @@ export class SchemaRegistry {
   static readonly LABEL_SELECTOR = LABEL_SELECTOR;
 }
 
-/** RFC 6901 pointer -> segments (numbers stay strings); undefined if it does not start with `/`. */
-export function parsePointer(p: string): string[] | undefined {
-  if (!p.startsWith('/')) return undefined;
-  return p
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function escapePointer(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
