@@ -373,35 +373,26 @@ function apiVersionItems(ctx: ServerContext, kind: string, range: Range): Comple
 function snippetItems(ctx: ServerContext, range: Range): CompletionItem[] {
   const cluster = ctx.ws.clusters()[0]?.name ?? 'cluster1';
   const out: CompletionItem[] = [];
+  const item = (s: { label: string; detail: string; text: string }, filterText: string, sortText: string): CompletionItem => ({
+    label: s.label,
+    kind: CompletionItemKind.Snippet,
+    detail: s.detail,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: { range, newText: s.text },
+    filterText,
+    sortText,
+  });
   let i = 0;
   for (const f of ctx.schemas.federatedKinds()) {
     if (!f.isDefault) continue;
-    const s = v1beta1Snippet(f.kind, f.target, cluster);
-    out.push({
-      label: s.label,
-      kind: CompletionItemKind.Snippet,
-      detail: s.detail,
-      insertTextFormat: InsertTextFormat.Snippet,
-      textEdit: { range, newText: s.text },
-      filterText: f.kind,
-      sortText: `~0${String(i++).padStart(3, '0')}`,
-    });
+    out.push(item(v1beta1Snippet(f.kind, f.target, cluster), f.kind, `~0${String(i++).padStart(3, '0')}`));
   }
   for (const k of ctx.schemas.v1alpha1Kinds()) {
     if (k.role !== 'template') continue;
     const target = ctx.schemas.targetByKind(k.target);
     if (!target) continue;
     const field = V1ALPHA1_OVERRIDE_FIELDS[k.target];
-    const s = v1alpha1Snippet(target, cluster, !!field, field?.[field.length - 1]);
-    out.push({
-      label: s.label,
-      kind: CompletionItemKind.Snippet,
-      detail: s.detail,
-      insertTextFormat: InsertTextFormat.Snippet,
-      textEdit: { range, newText: s.text },
-      filterText: k.kind,
-      sortText: `~1${String(i++).padStart(3, '0')}`,
-    });
+    out.push(item(v1alpha1Snippet(target, cluster, !!field, field?.[field.length - 1]), k.kind, `~1${String(i++).padStart(3, '0')}`));
   }
   return out;
 }

@@ -4,41 +4,27 @@
 import { V1ALPHA1_TEMPLATE_TYPES } from './kubefedSchemas.ts';
 import type { KindInfo } from './schemas.ts';
 
+/** A workload spec with replicas and one container (Deployment, ReplicaSet). */
+const SCALABLE_SPEC = [
+  'spec:',
+  '  replicas: ${9:1}',
+  '  selector:',
+  '    matchLabels:',
+  '      app: $APP',
+  '  template:',
+  '    metadata:',
+  '      labels:',
+  '        app: $APP',
+  '    spec:',
+  '      containers:',
+  '      - name: $APP',
+  '        image: ${8:nginx}',
+];
+
 /** Template body (lines, relative indentation) per target kind; `$APP` is the name placeholder. */
 const BODIES: Record<string, string[]> = {
-  Deployment: [
-    'metadata:',
-    '  labels:',
-    '    app: $APP',
-    'spec:',
-    '  replicas: ${9:1}',
-    '  selector:',
-    '    matchLabels:',
-    '      app: $APP',
-    '  template:',
-    '    metadata:',
-    '      labels:',
-    '        app: $APP',
-    '    spec:',
-    '      containers:',
-    '      - name: $APP',
-    '        image: ${8:nginx}',
-  ],
-  ReplicaSet: [
-    'spec:',
-    '  replicas: ${9:1}',
-    '  selector:',
-    '    matchLabels:',
-    '      app: $APP',
-    '  template:',
-    '    metadata:',
-    '      labels:',
-    '        app: $APP',
-    '    spec:',
-    '      containers:',
-    '      - name: $APP',
-    '        image: ${8:nginx}',
-  ],
+  Deployment: ['metadata:', '  labels:', '    app: $APP', ...SCALABLE_SPEC],
+  ReplicaSet: SCALABLE_SPEC,
   Job: [
     'spec:',
     '  template:',
