@@ -11,6 +11,13 @@ export function guard<P, R>(ctx: ServerContext, name: string, handler: Handler<P
   return async (params: P, token: CancellationToken): Promise<R> => {
     if (token?.isCancellationRequested) throw cancelled();
     try {
+      // A large document that is still being parsed in steps: answer on the whole of it.
+      const uri = (params as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+      const feeding = typeof uri === 'string' ? ctx.docs.feedingOf(uri) : undefined;
+      if (feeding) {
+        await feeding;
+        if (token?.isCancellationRequested) throw cancelled();
+      }
       const r = await handler(ctx, params, token);
       if (token?.isCancellationRequested) throw cancelled();
       return r;

@@ -12,12 +12,12 @@ import type { EngineDiagnostic } from '../engine/index.ts';
 import { isObject } from '../engine/index.ts';
 import type { ParsedDoc, ParsedFile } from '../engine/index.ts';
 import { sliceOf, type ServerContext } from './context.ts';
-import { yieldToLoop } from './documents.ts';
+import { yieldToLoop } from './scheduler.ts';
 import { FEDERATED_GROUP, V1ALPHA1_API } from './schemas.ts';
 import { sliceToFile } from './yamlService.ts';
 
 const SOURCE = 'kubefed';
-const CHUNK_MS = 20;
+const CHUNK_MS = 12;
 const ANALYSIS_DELAY_MS = 25;
 
 export function toLspDiagnostic(d: EngineDiagnostic): Diagnostic {
@@ -230,6 +230,8 @@ export class DiagnosticsPublisher {
     const t1 = performance.now();
     this.lastPass.analysisMs = Math.round((t1 - t0) * 10) / 10;
     this.maxAnalysisMs = Math.max(this.maxAnalysisMs, this.lastPass.analysisMs);
+    await yieldToLoop();
+    if (gen !== this.generation) return false;
     const open = new Set(docs.openUris());
     // 1. changed open documents: schema diagnostics of changed slices (usually one), publish.
     const pending: string[] = [];

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Workspace } from '../engine/index.ts';
+import { yieldToLoop } from './scheduler.ts';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', '.artifacts', '.vscode-test', 'vendor']);
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -70,17 +71,39 @@ export class DocumentManager {
   }
 
   didOpen(uri: string, languageId: string, version: number, text: string): void {
-    this.open.set(uri, TextDocument.create(uri, languageId, version, text));
-    this.ws.setFile(uri, text);
-    this.emit([uri]);
+    const doc = TextDocument.create(uri, languageId, version, text);
+    this.open.set(uri, doc);
+    if (text.length <= FEED_SMALL || this.ws.getFile(uri)?.text === text) {
+      this.ws.setFile(uri, text);
+      this.emit([uri]);
+      return;
+    }
+    // A large file the engine has not parsed yet (not in the workspace folders, or changed
+    // since): parse it in steps, following edits that arrive meanwhile.
+    const current = () => (this.open.get(uri) === doc ? doc.getText() : undefined);
+    // (after a turn of the loop: decoding the message that carried the text took one already)
+    const fed = this.track(yieldToLoop().then(() => this.feed(uri, current))).then((done) => {
+      if (this.feeding.get(uri) === fed) this.feeding.delete(uri);
+      if (done) this.emit([uri]);
+    });
+    this.feeding.set(uri, fed);
   }
 
   didChange(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
     const doc = this.open.get(uri);
     if (!doc) return;
     TextDocument.update(doc, changes, version);
+    if (this.feeding.has(uri)) return; // the running feed takes the new text
     this.ws.setFile(uri, doc.getText());
     this.emit([uri]);
+  }
+
+  /** Open documents still being parsed in steps (see feed). */
+  private readonly feeding = new Map<string, Promise<void>>();
+
+  /** Resolves when an open document being parsed in steps is complete; undefined when none is. */
+  feedingOf(uri: string): Promise<void> | undefined {
+    return this.feeding.get(uri);
   }
 
   didClose(uri: string): Promise<void> {
@@ -133,11 +156,11 @@ export class DocumentManager {
       if (this.open.has(uri)) continue;
       const text = await readText(file);
       if (text === undefined) continue;
+      if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) continue;
       this.disk.add(uri);
-      await this.feed(uri, text);
       changed.push(uri);
       if (Date.now() - last > 20) {
-        await yieldToLoop();
+        await this.warm();
         last = Date.now();
       }
     }
@@ -146,23 +169,49 @@ export class DocumentManager {
   }
 
   /**
-   * Hands a large file to the engine in growing prefixes cut at `---` lines, yielding in
-   * between: the engine re-parses only new documents, so no single step blocks for long.
+   * Hands a file to the engine, a large one in growing prefixes cut at `---` lines with a yield
+   * after each: the engine re-parses only new (or edited) documents, so no step blocks for long.
+   * `current` gives the text to parse at each step (an open document may be edited meanwhile) or
+   * undefined to abandon (false).
    */
-  private async feed(uri: string, text: string): Promise<void> {
-    if (text.length <= FEED_CHUNK * 2) {
-      this.ws.setFile(uri, text);
-      return;
-    }
+  private async feed(uri: string, current: () => string | undefined): Promise<boolean> {
     let end = 0;
-    while (end < text.length) {
-      let next = text.indexOf('\n---', end + FEED_CHUNK);
-      next = next < 0 ? text.length : next + 1;
-      end = next;
-      this.ws.setFile(uri, text.slice(0, end));
-      if (end < text.length) await yieldToLoop();
-      if (this.open.has(uri)) return; // the editor's text took over meanwhile
+    // Step size adapts to the machine (and to code not optimised yet on the first steps): about
+    // STEP_MS of parsing per step.
+    let chunk = FEED_FIRST_CHUNK;
+    let unwarmedMs = 0;
+    for (;;) {
+      const text = current();
+      if (text === undefined) return false;
+      const cut = end === 0 && text.length <= FEED_SMALL ? -1 : text.indexOf('\n---', end + chunk);
+      if (cut < 0) {
+        this.ws.setFile(uri, text);
+        return true;
+      }
+      const t = performance.now();
+      this.ws.setFile(uri, text.slice(0, cut + 1));
+      const ms = Math.max(1, performance.now() - t);
+      chunk = Math.min(FEED_MAX_CHUNK, Math.max(FEED_FIRST_CHUNK, Math.round(((cut + 1 - end) * STEP_MS) / ms)));
+      end = cut + 1;
+      unwarmedMs += ms;
+      if (unwarmedMs >= WARM_AFTER_MS) {
+        await this.warm();
+        unwarmedMs = 0;
+      } else {
+        await yieldToLoop();
+      }
     }
+  }
+
+  /**
+   * Between steps of a long load: runs the engine's analysis on what is parsed so far, in its own
+   * turn of the event loop, so its per-object work (memoised on the parsed documents) is spread
+   * over the load instead of landing in one block on the first diagnostics pass.
+   */
+  private async warm(): Promise<void> {
+    await yieldToLoop();
+    this.ws.analysis();
+    await yieldToLoop();
   }
 
   private watchers: FSWatcher[] = [];
@@ -252,8 +301,8 @@ export class DocumentManager {
     if (this.folders.length && !this.inFolders(p)) return;
     const text = await readText(p);
     if (text === undefined || this.open.has(uri)) return;
+    if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) return;
     this.disk.add(uri);
-    this.ws.setFile(uri, text);
     this.emit([uri]);
   }
 }
@@ -285,8 +334,11 @@ async function readText(p: string): Promise<string | undefined> {
   }
 }
 
-const FEED_CHUNK = 96 * 1024;
-
-export function yieldToLoop(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
-}
+/** Files up to this size are parsed in one go. */
+const FEED_SMALL = 48 * 1024;
+const FEED_FIRST_CHUNK = 4 * 1024;
+const FEED_MAX_CHUNK = 256 * 1024;
+/** Target duration of one parsing step of a large file (garbage collection may double it). */
+const STEP_MS = 10;
+/** Parsing time after which the engine's analysis is brought up to date during a long load. */
+const WARM_AFTER_MS = 25;

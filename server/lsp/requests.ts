@@ -15,7 +15,7 @@ import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
 import { cancelled, guard } from './cancel.ts';
-import { yieldToLoop } from './documents.ts';
+import { yieldToLoop } from './scheduler.ts';
 import { maskSecret, reasonText, renderedYaml } from './preview.ts';
 
 export interface RenderParams {

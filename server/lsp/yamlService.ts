@@ -20,6 +20,7 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import type { SchemaRegistry } from './schemas.ts';
+import { yieldToLoop } from './scheduler.ts';
 
 /** One `---` document of a file, as given to yaml-language-server. */
 export interface Slice {
@@ -131,6 +132,18 @@ export class YamlService {
     const hit = this.cached(slice);
     if (hit) return hit;
     const schemaId = slice.schemaId!;
+    if (!this.schemaUse.has(schemaId)) {
+      // First use of a schema: yaml-language-server resolves it (tens of milliseconds for a
+      // Kubernetes workload) in a turn of its own, then validates.
+      try {
+        await this.ls.doValidation(this.doc({ text: '{}\n', startLine: 0, schemaId }), false);
+      } catch (e) {
+        this.failed('doValidation', e);
+      } finally {
+        this.release();
+      }
+      await yieldToLoop();
+    }
     const doc = this.doc(slice);
     let raw: Diagnostic[] = [];
     try {
