@@ -4,7 +4,8 @@
  */
 import { stringify } from 'yaml';
 import type { Json, JsonObject } from '../engine/json.ts';
-import { deepClone, deepEqual, isObject, setOwn } from '../engine/json.ts';
+import { deepClone, deepEqual, isObject, own, setOwn } from '../engine/json.ts';
+import { isSecretKind, isSecretPath, maskSecretValues } from '../engine/secrets.ts';
 
 /** metadata fields the API server owns; never part of what is desired. */
 export const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'] as const;
@@ -115,28 +116,21 @@ export function under(path: string, prefix: string): boolean {
  * `*** (desired)` / `*** (live)` where they differ, so a diff shows which keys changed and no value.
  */
 export function maskSecrets(desired: JsonObject | null, live: JsonObject | null): [JsonObject | null, JsonObject | null] {
-  const isSecret = (o: JsonObject | null) => !!o && o.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
+  const isSecret = (o: JsonObject | null) => !!o && isSecretKind(o.kind, o.apiVersion);
   if (!isSecret(desired) && !isSecret(live)) return [desired, live];
-  const d = desired ? deepClone(desired) : null;
-  const l = live ? deepClone(live) : null;
-  for (const field of ['data', 'stringData']) {
-    const dm = d && isObject(d[field]) ? (d[field] as JsonObject) : undefined;
-    const lm = l && isObject(l[field]) ? (l[field] as JsonObject) : undefined;
-    const keys = new Set([...Object.keys(dm ?? {}), ...Object.keys(lm ?? {})]);
-    for (const k of keys) {
-      const same = dm && lm && Object.prototype.hasOwnProperty.call(dm, k) && Object.prototype.hasOwnProperty.call(lm, k) && dm[k] === lm[k];
-      if (dm && Object.prototype.hasOwnProperty.call(dm, k)) dm[k] = same ? '***' : '*** (desired)';
-      if (lm && Object.prototype.hasOwnProperty.call(lm, k)) lm[k] = same ? '***' : '*** (live)';
-    }
-  }
-  return [d, l];
+  const entry = (o: JsonObject | null, field: string, key: string) => {
+    const m = o ? own(o, field) : undefined;
+    return isObject(m) ? own(m, key) : undefined;
+  };
+  const mask = (other: JsonObject | null, side: string) => (field: string, key: string, value: Json) =>
+    value === entry(other, field, key) ? '***' : `*** (${side})`;
+  return [desired && maskSecretValues(desired, desired.kind, mask(live, 'desired')), live && maskSecretValues(live, live.kind, mask(desired, 'live'))];
 }
 
 /** Masks the values of Secret data in a list of changes. */
 export function maskChanges(kind: string, list: Change[]): Change[] {
-  if (kind !== 'Secret') return list;
   return list.map((c) =>
-    /^\/(data|stringData)(\/|$)/.test(c.path)
+    isSecretPath(kind, c.path)
       ? { path: c.path, ...(c.desired !== undefined ? { desired: '***' } : {}), ...(c.live !== undefined ? { live: '***' } : {}) }
       : c,
   );

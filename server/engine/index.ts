@@ -25,3 +25,4 @@ export { scheduleRsp, reconcileRsp, describeSchedule } from './rsp.ts';
 export { syncDecision, objectVersion, needsUpdate } from './sync.ts';
 export { deleteOptions, isOrphaning, deletionFlow } from './deletion.ts';
 export { kubernetesKeyOrder, deepClone, deepEqual, isObject, own, getPath, type Json, type JsonObject } from './json.ts';
+export { SECRET_MASK, SECRET_FIELDS, isSecretKind, isSecretPath, maskSecretValues } from './secrets.ts';

@@ -4,7 +4,7 @@
  * Everything else: yaml-language-server's schema description.
  */
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver';
-import { isObject, type JsonObject } from '../engine/index.ts';
+import { isObject, isSecretPath, SECRET_MASK, type JsonObject } from '../engine/index.ts';
 import type { ParsedDoc, PathSegment } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
@@ -126,15 +126,11 @@ function templateFieldMarkdown(ctx: ServerContext, res: FederatedResource, doc: 
     const hit = r.overriddenPaths.some((p) => p === pointer || p.startsWith(pointer + '/') || pointer.startsWith(p + '/'));
     touched ||= hit;
     const v = r.ok ? getIn(r.object, rel.slice(2)) : undefined;
-    const shown = !r.ok ? `_${r.status ?? 'failed'}_` : v === undefined ? '∅' : `\`${JSON.stringify(ctx.settings.maskSecrets !== false ? maskIf(res, rel, v) : v)}\``;
+    const shown = !r.ok ? `_${r.status ?? 'failed'}_` : v === undefined ? '∅' : `\`${JSON.stringify(ctx.settings.maskSecrets !== false && isSecretPath(res.targetKind, rel.slice(2)) ? SECRET_MASK : v)}\``;
     rows.push(`| ${cluster} | ${shown} | ${hit ? 'overridden' : ''} |`);
   }
   if (!touched) return undefined;
   return ['**Per cluster**', '', '| cluster | value | |', '|---|---|---|', ...rows].join('\n');
-}
-
-function maskIf(res: FederatedResource, rel: PathSegment[], v: unknown): unknown {
-  return res.targetKind === 'Secret' && (rel[2] === 'data' || rel[2] === 'stringData') ? '••••••••' : v;
 }
 
 function clusterOnlyMarkdown(ctx: ServerContext, name: string): string {

@@ -3,7 +3,7 @@
  * such field.
  */
 import { InlayHintKind, type CancellationToken, type InlayHint, type InlayHintParams } from 'vscode-languageserver';
-import { isObject, type Json } from '../engine/index.ts';
+import { isObject, isSecretPath, SECRET_MASK, type Json } from '../engine/index.ts';
 import { getIn, type ServerContext } from './context.ts';
 import { valueAtPointer } from '../engine/pointer.ts';
 
@@ -13,6 +13,10 @@ function show(v: Json | undefined): string {
   return s.length > 40 ? s.slice(0, 39) + '…' : s;
 }
 
+/** Secret values are not repeated in hints (setting kubefed.maskSecrets). */
+function masked(ctx: ServerContext, kind: string, path: string | readonly (string | number)[]): boolean {
+  return ctx.settings.maskSecrets !== false && isSecretPath(kind, path);
+}
 
 export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token: CancellationToken): InlayHint[] {
   const uri = params.textDocument.uri;
@@ -34,7 +38,8 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
           if (!r) return;
           const pos = file.lines.position(r[1]);
           if (!inRange(pos.line)) return;
-          const old = valueAtPointer(template, co.path);
+          const value = valueAtPointer(template, co.path);
+          const old = value !== undefined && masked(ctx, res.targetKind, co.path) ? SECRET_MASK : value;
           const verb = co.op === 'remove' ? 'removes' : co.op === 'add' && old === undefined ? 'adds to' : 'template';
           out.push({
             position: pos,
@@ -51,7 +56,8 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
       if (!path?.length) continue;
       const field = path[path.length - 1];
       const template = res.targetKind === 'Namespace' ? res.main?.object : getIn(res.main?.object, ['spec', 'template']);
-      const old = getIn(template, path);
+      const value = getIn(template, path);
+      const old = value !== undefined && masked(ctx, res.targetKind, path) ? SECRET_MASK : value;
       const list = getIn(ov.object, ['spec', 'overrides']);
       if (!Array.isArray(list)) continue;
       list.forEach((e, i) => {

@@ -5,22 +5,14 @@
  */
 import { stringify } from 'yaml';
 import type { FederatedResource, RenderedObject } from '../engine/index.ts';
-import { deepClone, isObject, type JsonObject } from '../engine/index.ts';
+import { maskSecretValues, type JsonObject } from '../engine/index.ts';
 import { parseFile } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import { pointerTokens } from '../engine/pointer.ts';
 
-export const MASK = '••••••••';
-
 /** A copy of the object with Secret values replaced (keys kept). */
 export function maskSecret(obj: JsonObject, targetKind: string): JsonObject {
-  if (targetKind !== 'Secret') return obj;
-  const o = deepClone(obj);
-  for (const f of ['data', 'stringData']) {
-    const d = o[f];
-    if (isObject(d)) for (const k of Object.keys(d)) d[k] = MASK;
-  }
-  return o;
+  return maskSecretValues(obj, targetKind);
 }
 
 export const OVERRIDDEN_MARK = '# ← overridden';

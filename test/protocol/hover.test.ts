@@ -119,4 +119,38 @@ describe('hover, code lens, inlay hints', () => {
     assert.equal(h2[0].label, 'template: ∅');
     c.close(uri);
   });
+
+  it('inlay hints do not repeat Secret values', async () => {
+    const uri = uriOf(join(folder, 'scratch-secret.yaml'));
+    const text = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedSecret
+metadata:
+  name: creds
+  namespace: demo
+spec:
+  template:
+    type: Opaque
+    data:
+      password: c2VjcmV0
+  placement:
+    clusters:
+    - name: cluster1
+  overrides:
+  - clusterName: cluster1
+    clusterOverrides:
+    - path: /data/password
+      value: b3RoZXI=
+    - path: /type
+      value: kubernetes.io/basic-auth
+`;
+    c.open(uri, text);
+    await c.waitDiagnostics(uri);
+    const hints = await c.inlayHints(uri, { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } });
+    assert.deepEqual(
+      hints.map((h) => h.label),
+      ['template: "••••••••"', 'template: "Opaque"'],
+    );
+    assert.doesNotMatch(JSON.stringify(hints), /c2VjcmV0/);
+    c.close(uri);
+  });
 });

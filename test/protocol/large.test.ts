@@ -47,7 +47,7 @@ function bigFile(last: string): string {
   return docs.join('');
 }
 
-const unknown = (d: { code?: unknown }[]) => d.filter((x) => x.code === 'unknown-cluster');
+const unknown = <T extends { code?: unknown }>(d: T[]): T[] => d.filter((x) => x.code === 'unknown-cluster');
 
 describe('a large document opened without being indexed', () => {
   let c: Client;
@@ -86,7 +86,7 @@ describe('a large document opened without being indexed', () => {
       const diags = await c.waitDiagnostics(uri, (d) => unknown(d).length === 2, 30_000);
       const lines = unknown(diags).map((d) => d.range.start.line);
       assert.deepEqual(lines, [at.line, positionOf(text, 'clustr9').line]);
-      assert.match(unknown(diags)[0].message, /clustr8/);
+      assert.match(String(unknown(diags)[0].message), /clustr8/);
     } finally {
       c.close(uri);
     }
@@ -103,7 +103,7 @@ describe('a large document opened without being indexed', () => {
     const small = configMap(1, 'clustr7');
     c.open(uri, CLUSTERS + small);
     const d = await c.waitDiagnostics(uri, (x) => unknown(x).length === 1);
-    assert.match(unknown(d)[0].message, /clustr7/);
+    assert.match(String(unknown(d)[0].message), /clustr7/);
     c.close(uri);
   });
 });
