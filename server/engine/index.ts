@@ -16,7 +16,7 @@ export { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from './typeco
 export { listPointers, nearestPointer, elementHint, type PointerEntry } from './paths.ts';
 export { convertResource, convertRsp, type Conversion } from './convert.ts';
 export { federate, federateDocument } from './federate.ts';
-export { placeV1alpha1, placeV1beta1 } from './placement.ts';
+export { placeV1alpha1, placeV1beta1, reasonText, REASON_TEXT, type PlacementWhy } from './placement.ts';
 export { applyOverrides, validateOverrides, checkOverridePath, MANAGED_LABEL } from './overrides.ts';
 export { renderV1alpha1, renderV1beta1 } from './render.ts';
 export { retainClusterFields } from './retain.ts';

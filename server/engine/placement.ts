@@ -35,6 +35,29 @@ export interface ClusterReason {
 
 export type Reasons = Record<string, ClusterReason>;
 
+/** Each reason in words, for every face (hover, placement view, CLI). */
+export const REASON_TEXT: Record<PlacementWhy, string> = {
+  'explicit-list': 'listed in placement.clusters',
+  'not-in-list': 'not listed in placement.clusters',
+  'empty-list': 'placement.clusters is empty',
+  'selector-match': 'labels match the clusterSelector',
+  'selector-mismatch': 'labels do not match the clusterSelector',
+  'selector-all': 'the clusterSelector selects every cluster',
+  'no-placement': 'no placement',
+  'excluded-by-namespace': 'excluded by the FederatedNamespace placement',
+  'namespace-not-federated': 'the namespace has no FederatedNamespace',
+  'not-ready': 'cluster not ready',
+  'cluster-names': 'listed in clusterNames',
+  'not-in-cluster-names': 'not listed in clusterNames',
+  'namespace-without-placement': 'a namespace without placement goes everywhere',
+};
+
+/** A reason as a sentence: its words, then its detail when that adds something. */
+export function reasonText(r: { why: string; detail?: string }): string {
+  const base = Object.prototype.hasOwnProperty.call(REASON_TEXT, r.why) ? REASON_TEXT[r.why as PlacementWhy] : r.why;
+  return r.detail && !base.includes(r.detail) ? `${base} — ${r.detail}` : base;
+}
+
 function setReason(r: Reasons, name: string, reason: ClusterReason): void {
   setOwn(r, name, reason);
 }
@@ -184,7 +207,7 @@ export function placeV1beta1(input: V1beta1PlacementInput): V1beta1Placement {
       setReason(reasons, name, {
         selected: false,
         why: 'namespace-not-federated',
-        detail: `the containing namespace has no FederatedNamespace (resource placement alone: ${r.why})`,
+        detail: `the resource's own placement: ${reasonText(r)}`,
       });
     }
     return { selected: [], namespaceNotFederated: true, reasons };
@@ -200,7 +223,7 @@ export function placeV1beta1(input: V1beta1PlacementInput): V1beta1Placement {
       setReason(reasons, name, {
         selected: false,
         why: 'excluded-by-namespace',
-        detail: `the FederatedNamespace placement does not select it${nr ? ` (${nr.why})` : ''}`,
+        ...(nr ? { detail: `the FederatedNamespace's own placement: ${reasonText(nr)}` } : {}),
       });
     } else {
       setReason(reasons, name, r);

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { FederatedResource, RenderedObject } from '../engine/index.ts';
-import { maskSecretValues, type JsonObject } from '../engine/index.ts';
+import { maskSecretValues, reasonText, type JsonObject } from '../engine/index.ts';
 import { parseFile } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import { pointerTokens } from '../engine/pointer.ts';
@@ -64,26 +64,6 @@ export function clusterPreviewMarkdown(ctx: ServerContext, res: FederatedResourc
   const mask = ctx.settings.maskSecrets !== false;
   const n = r.overriddenPaths.length;
   return `${head}${n ? ` — ${n} override${n === 1 ? '' : 's'}` : ''}\n\n\`\`\`yaml\n${renderedYaml(r.object, r.overriddenPaths, res.targetKind, mask)}\`\`\``;
-}
-
-export function reasonText(r: { selected: boolean; why: string; detail?: string }): string {
-  const why: Record<string, string> = {
-    'explicit-list': 'listed in placement.clusters',
-    'not-in-list': 'not listed in placement.clusters',
-    'empty-list': 'placement.clusters is empty',
-    'selector-match': 'labels match the clusterSelector',
-    'selector-mismatch': 'labels do not match the clusterSelector',
-    'selector-all': 'the clusterSelector selects every cluster',
-    'no-placement': 'no placement',
-    'excluded-by-namespace': 'excluded by the FederatedNamespace placement',
-    'namespace-not-federated': 'the namespace has no FederatedNamespace',
-    'not-ready': 'cluster not ready',
-    'cluster-names': 'listed in clusterNames',
-    'not-in-cluster-names': 'not listed in clusterNames',
-    'namespace-without-placement': 'a namespace without placement goes everywhere',
-  };
-  const base = why[r.why] ?? r.why;
-  return r.detail && !base.includes(r.detail) ? `${base} — ${r.detail}` : base;
 }
 
 /** Markdown table of the placement decision for every known cluster. */

@@ -10,13 +10,13 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { NotificationType, RequestType, type Location, type Position } from 'vscode-languageserver';
 import type { JsonObject } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
-import { objectLocation } from '../engine/index.ts';
+import { objectLocation, reasonText } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
 import { cancelled, guard } from './cancel.ts';
 import { yieldToLoop } from './scheduler.ts';
-import { maskSecret, reasonText, renderedYaml } from './preview.ts';
+import { maskSecret, renderedYaml } from './preview.ts';
 
 export interface RenderParams {
   uri: string;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { JsonObject } from '../../server/engine/json.ts';
-import { placeV1alpha1, placeV1beta1 } from '../../server/engine/placement.ts';
+import { placeV1alpha1, placeV1beta1, reasonText, REASON_TEXT } from '../../server/engine/placement.ts';
 import { isQualifiedName, isValidLabelValue, matchLabelSelector } from '../../server/engine/labelselector.ts';
 
 const kfc = (name: string, labels?: Record<string, string>, ready = true): JsonObject => ({
@@ -49,6 +49,13 @@ test('v1beta1 reasons explain each cluster', () => {
   });
   assert.deepStrictEqual(ns.selected, ['eu1']);
   assert.equal(ns.reasons.eu2!.why, 'excluded-by-namespace');
+  // in words, with the reason that comes from the other placement
+  assert.equal(reasonText(ns.reasons.eu2!), "excluded by the FederatedNamespace placement — the FederatedNamespace's own placement: not listed in placement.clusters");
+  assert.equal(reasonText(r.reasons.us1!), 'labels do not match the clusterSelector — label requirement region=eu does not hold');
+  assert.equal(reasonText(r.reasons.eu1!), 'labels match the clusterSelector');
+  const missing = placeV1beta1({ federatedObject: fed({ clusters: [{ name: 'eu1' }] }), clusters, federatedNamespace: null });
+  assert.equal(reasonText(missing.reasons.eu1!), "the namespace has no FederatedNamespace — the resource's own placement: listed in placement.clusters");
+  for (const why of Object.keys(REASON_TEXT)) assert.notEqual(reasonText({ why }), why, `${why} has words`);
 });
 
 test('v1beta1 namespace handling', () => {
