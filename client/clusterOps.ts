@@ -186,6 +186,7 @@ export async function prepareRun(scope: Scope, signal?: AbortSignal, s: KubefedS
     kubeconfig: { path },
     contextMap: s.clusters.filter((c) => c.context && c.context !== c.name).map((c) => `${c.name}=${c.context}`),
     hostContext: s.hostCluster || undefined,
+    timeoutMs: s.requestTimeout * 1000,
     signal,
   });
   warnings.push(...run.warnings);

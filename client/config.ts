@@ -33,6 +33,8 @@ export interface KubefedSettings {
   fieldManager: string;
   /** How many API requests run at once. */
   concurrency: number;
+  /** Seconds to wait for an answer from an API server. */
+  requestTimeout: number;
   /** Delete objects this tool propagated before that are no longer placed on a cluster. */
   prune: boolean;
   /** Take over objects that exist in a cluster but were not created by this tool. */
@@ -55,6 +57,7 @@ export function settings(scope?: vscode.ConfigurationScope): KubefedSettings {
     clustersFile: c.get<string>('clustersFile', '') ?? '',
     fieldManager: c.get<string>('fieldManager', 'kubefed-tools') || 'kubefed-tools',
     concurrency: clampInt(c.get<number>('concurrency', 4), 1, 64, 4),
+    requestTimeout: clampInt(c.get<number>('requestTimeout', 30), 1, 600, 30),
     prune: c.get<boolean>('prune', false) === true,
     adopt: c.get<boolean>('adopt', false) === true,
     confirmPropagate: c.get<boolean>('confirmPropagate', true) !== false,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { startFederation, type Federation } from '../clusters/launcher.ts';
 import { startTimeoutMs } from '../clusters/fixtures.ts';
+import { pauseCluster, resumeCluster } from '../clusters/chaos.ts';
 import { check, sleep, VSCode } from './harness.ts';
 
 let fed: Federation | undefined;
@@ -24,7 +25,8 @@ before(
     vs = await VSCode.start({
       name: 'clusters',
       workspace: 'samples/workspace',
-      settings: { 'kubefed.kubeconfig': fed.kubeconfigPath },
+      // A hung cluster (the Cancel test) is reported after 8 s instead of the default 30 s.
+      settings: { 'kubefed.kubeconfig': fed.kubeconfigPath, 'kubefed.requestTimeout': 8 },
     });
   },
   { timeout: startTimeoutMs() + 120_000 },
@@ -174,4 +176,36 @@ check('Select Clusters writes the chosen contexts and the host to the workspace 
   assert.equal(settings['kubefed.hostCluster'], 'cluster1');
   // Applied without a reload: the status bar counts two clusters.
   await vs.statusItem('kubefed.clusters').filter({ hasText: '2 clusters / 2 reachable' }).waitFor({ timeout: 30_000 });
+});
+
+check('Cancel stops a Propagate that waits for a hung cluster; nothing is asked or changed', get, async (vs) => {
+  // cluster2 stops answering (connections are accepted, nothing comes back): its requests wait for
+  // kubefed.requestTimeout (8 s here), so the run is still busy when Cancel is clicked.
+  const before = await deployment('cluster1', 'shop', 'web');
+  const pid = pauseCluster(fed!, 'cluster2');
+  try {
+    await vs.openFile('v1beta1/web.yaml');
+    const toast = vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'KubeFed: Propagate the workspace' }).first();
+    await vs.command('KubeFed: Propagate Workspace');
+    await toast.waitFor({ timeout: 20_000 });
+    await toast.hover();
+    const t = Date.now();
+    await toast.locator('.monaco-button, .action-label', { hasText: /^Cancel$/ }).first().click();
+    await toast.waitFor({ state: 'hidden', timeout: 4_000 });
+    console.log(`# cancelled: the progress closed ${Date.now() - t} ms after Cancel`);
+    // Not cancelled, the run goes on past cluster2's timeout and asks for confirmation (below):
+    // after Cancel nothing is asked.
+    await sleep(15_000);
+    assert.equal(await vs.page.locator('.monaco-dialog-box').count(), 0, 'no confirmation is asked after Cancel');
+    assert.ok(!(await vs.notifications()).some((n) => /propagated/.test(n)), (await vs.notifications()).join(' | '));
+
+    // The same run, not cancelled: the dry run reports cluster2 as not answering within 8 s.
+    await vs.command('KubeFed: Propagate Workspace');
+    const text = await dialog(vs, 'Cancel');
+    assert.match(text, /cluster2: not reachable — .*no answer to .* within 8 s/);
+  } finally {
+    resumeCluster(pid);
+  }
+  const after = await deployment('cluster1', 'shop', 'web');
+  assert.equal(after?.metadata.resourceVersion, before?.metadata.resourceVersion, 'cluster1 was not touched');
 });
