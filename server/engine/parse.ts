@@ -209,8 +209,10 @@ export class ParsedFile {
     readonly uri: string,
     readonly text: string,
     readonly docs: ParsedDoc[],
+    /** A file whose text this one's starts with (checked by the caller): its line index is extended, not rebuilt. */
+    prefixOf?: ParsedFile,
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = new LineIndex(text, prefixOf?.lines);
   }
 
   range(start: number, end: number): Range {
@@ -241,6 +243,16 @@ export function parseFile(uri: string, text: string): ParsedFile {
  * matched by content, so an edit in one document re-parses that document only).
  */
 export function reparse(previous: ParsedFile | undefined, uri: string, text: string): ParsedFile {
+  // (the previous text ends a line, so each of its `---` lines stays one whatever follows)
+  if (
+    previous &&
+    previous.docs.length > 1 &&
+    previous.text.endsWith('\n') &&
+    text.length > previous.text.length &&
+    text.slice(0, previous.text.length) === previous.text
+  ) {
+    return appended(previous, uri, text);
+  }
   const slices = sliceDocuments(text);
   const old = new Map<string, ParsedDoc[]>();
   if (previous) {
@@ -260,6 +272,25 @@ export function reparse(previous: ParsedFile | undefined, uri: string, text: str
     return parseSlice(text, s, i);
   });
   return new ParsedFile(uri, text, docs);
+}
+
+/**
+ * Text added at the end of a file of several documents (a large file handed over in growing
+ * prefixes, typing at the end): every document but the last stays as it is; only the text from
+ * the last document's `---` on is sliced and parsed again.
+ */
+function appended(previous: ParsedFile, uri: string, text: string): ParsedFile {
+  const keep = previous.docs.length - 1;
+  const last = previous.docs[keep];
+  const from = last.start; // a `---` line: slicing the rest alone gives the same boundaries
+  const tail = sliceDocuments(text.slice(from)).map((s) => ({ start: s.start + from, end: s.end + from }));
+  const docs = previous.docs.slice(0, keep);
+  tail.forEach((s, i) => {
+    const index = keep + i;
+    if (i === 0 && s.end === last.end) docs.push(last);
+    else docs.push(parseSlice(text, s, index));
+  });
+  return new ParsedFile(uri, text, docs, previous);
 }
 
 function shifted(d: ParsedDoc, s: DocSlice, index: number): ParsedDoc {

@@ -13,21 +13,36 @@ export interface Location {
 }
 
 export class LineIndex {
+  /** Offsets where lines start; may be shared with (and longer than) other indexes: use `count`. */
   private readonly starts: number[];
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  private readonly count: number;
+  /**
+   * `prefix`: the index of a text that `text` starts with (the caller checked): its lines are
+   * not scanned again, and its array is shared when no other index extended it yet.
+   */
+  constructor(
+    readonly text: string,
+    prefix?: LineIndex,
+  ) {
+    let starts = [0];
+    let from = 0;
+    if (prefix) {
+      starts = prefix.starts.length === prefix.count ? prefix.starts : prefix.starts.slice(0, prefix.count);
+      from = prefix.text.length;
+    }
+    for (let i = text.indexOf('\n', from); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.starts = starts;
+    this.count = starts.length;
   }
 
   get lineCount(): number {
-    return this.starts.length;
+    return this.count;
   }
 
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid] <= o) lo = mid;
@@ -37,9 +52,9 @@ export class LineIndex {
   }
 
   offset(pos: Position): number {
-    if (pos.line >= this.starts.length) return this.text.length;
+    if (pos.line >= this.count) return this.text.length;
     const lineStart = this.starts[Math.max(0, pos.line)];
-    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length + 1;
+    const next = pos.line + 1 < this.count ? this.starts[pos.line + 1] : this.text.length + 1;
     return Math.min(lineStart + Math.max(0, pos.character), next - 1);
   }
 

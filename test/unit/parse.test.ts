@@ -76,3 +76,50 @@ test('slices cover the text exactly, in order, for any input', () => {
     }),
   );
 });
+
+/** What a parsed file says, comparable across parses. */
+function shape(f: ReturnType<typeof parseFile>) {
+  const positions = Array.from({ length: Math.min(f.text.length + 1, 400) }, (_, i) => f.lines.position(i));
+  return {
+    docs: f.docs.map((d) => ({ index: d.index, start: d.start, end: d.end, text: d.text, value: d.value, problems: d.problems })),
+    lineCount: f.lines.lineCount,
+    positions,
+    last: f.lines.position(f.text.length),
+  };
+}
+
+test('property: a file handed over in growing prefixes parses exactly as the whole text', () => {
+  const line = fc.constantFrom('---\n', '--- \n', '---x\n', '--- # c\n', 'a: 1\n', '# c\n', '\n', 'b:\n  - 2\n', '...\n', 'k: "---"\n', 'bad: [\n', '  x: y\n');
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom('', '---', '--', 'tail: 1'), (lines, cutsRaw, end) => {
+      const text = lines.join('') + end;
+      // increasing cuts, at line ends (as the language server hands over large files) and anywhere
+      const ends: number[] = [];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) ends.push(i + 1);
+      const at = (n: number) => (n % 2 === 0 ? ends[(n >> 1) % Math.max(1, ends.length)] : (n >> 1) % (text.length + 1));
+      const cuts = [...new Set(cutsRaw.map(at).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
+      let f = undefined as ReturnType<typeof parseFile> | undefined;
+      const steps: ReturnType<typeof parseFile>[] = [];
+      for (const c of [...cuts, text.length]) {
+        f = reparse(f, 'p.yaml', text.slice(0, c));
+        steps.push(f);
+      }
+      assert.deepEqual(shape(f!), shape(parseFile('p.yaml', text)));
+      // every intermediate file is still right about its own text (shared line arrays)
+      for (const s of steps) assert.deepEqual(shape(s), shape(parseFile('p.yaml', s.text)));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('appending to a file of several documents re-parses only from its last document', () => {
+  const docs = Array.from({ length: 20 }, (_, i) => `---\nkind: ConfigMap\nmetadata: {name: c${i}}\n`);
+  const f1 = parseFile('f.yaml', docs.slice(0, 10).join(''));
+  const f2 = reparse(f1, 'f.yaml', docs.join(''));
+  for (let i = 0; i < 10; i++) assert.equal(f2.docs[i], f1.docs[i], `document ${i} is the same object`);
+  assert.deepEqual(f2.docs[19].value, { kind: 'ConfigMap', metadata: { name: 'c19' } });
+  assert.deepEqual(f2.range(f2.docs[19].start, f2.docs[19].start + 3).start, { line: 57, character: 0 });
+  // the earlier file is unchanged by the later one sharing its line index
+  assert.equal(f1.lines.lineCount, 31);
+  assert.deepEqual(f1.lines.position(f1.text.length), { line: 30, character: 0 });
+});
