@@ -341,4 +341,4 @@ const FEED_MAX_CHUNK = 256 * 1024;
 /** Target duration of one parsing step of a large file (garbage collection may double it). */
 const STEP_MS = 10;
 /** Parsing time after which the engine's analysis is brought up to date during a long load. */
-const WARM_AFTER_MS = 80;
+const WARM_AFTER_MS = 40;
