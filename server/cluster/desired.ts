@@ -1,13 +1,13 @@
 /**
  * What a member cluster should hold for a federated resource, straight from the engine: the
  * create path (Workspace.render) or the update path with KubeFed's retention from the live object
- * (renderV1beta1 / renderV1alpha1 with clusterObject), plus the two marks this tool writes: the
+ * (the engine's renderFor with the live object), plus the two marks this tool writes: the
  * managed label and the annotation naming the federated resource (used by --prune).
  */
 import type { FederatedResource, RenderedObject } from '../engine/resources.ts';
-import { targetTypeOf } from '../engine/resources.ts';
+import { renderFor, targetTypeOf } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
-import { renderV1alpha1, renderV1beta1, targetApiVersion } from '../engine/render.ts';
+import { targetApiVersion } from '../engine/render.ts';
 import { MANAGED_LABEL } from '../engine/overrides.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { deepClone, isObject, kubernetesKeyOrder } from '../engine/json.ts';
@@ -65,28 +65,7 @@ export function describeRef(ref: ObjectRef): string {
  * (retention from `live`) with one. Both from the engine.
  */
 export function desiredFor(ws: Workspace, res: FederatedResource, cluster: string, live?: JsonObject | null): RenderedObject {
-  if (!live) return ws.render(res, cluster);
-  const tc = res.typeConfig;
-  if (res.era === 'v1beta1') {
-    const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: federatedObjectOf(res), clusterName: cluster, clusterObject: live });
-    const base = ws.render(res, cluster);
-    return r.ok
-      ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: base.overriddenPaths, events: r.events }
-      : { cluster, ok: false, overriddenPaths: base.overriddenPaths, status: r.status, message: r.message, events: r.events };
-  }
-  const override = res.effectiveOverride !== undefined ? res.effectiveOverride : (res.overrideObject?.object ?? null);
-  const r = renderV1alpha1({
-    targetType: targetTypeOf(tc),
-    template: res.main!.object,
-    override,
-    overridePath: tc.overridePath ?? null,
-    clusterName: cluster,
-    clusterObject: live,
-  });
-  const base = ws.render(res, cluster);
-  return r.ok
-    ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: base.overriddenPaths }
-    : { cluster, ok: false, overriddenPaths: base.overriddenPaths, status: r.status, message: r.message };
+  return live ? renderFor(res, cluster, live) : ws.render(res, cluster);
 }
 
 /** Retained fields that are applied with the live value rather than left out (see applyBody). */

@@ -299,12 +299,15 @@ function applyRsp(
   }
 }
 
-/** The object one cluster receives (create path), with the paths that overrides changed. */
-export function renderFor(res: FederatedResource, cluster: string): RenderedObject {
+/**
+ * The object one cluster receives, with the paths that overrides changed: as created when
+ * `clusterObject` is absent, else as updated over that live object (KubeFed's field retention).
+ */
+export function renderFor(res: FederatedResource, cluster: string, clusterObject?: JsonObject): RenderedObject {
   const tc = res.typeConfig;
   if (res.era === 'v1beta1') {
     const fo = res.effective ?? res.main!.object;
-    const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: fo, clusterName: cluster });
+    const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: fo, clusterName: cluster, clusterObject });
     const paths: string[] = [];
     const ovs = getPath(fo, ['spec', 'overrides']);
     if (Array.isArray(ovs)) {
@@ -324,6 +327,7 @@ export function renderFor(res: FederatedResource, cluster: string): RenderedObje
     override,
     overridePath: tc.overridePath ?? null,
     clusterName: cluster,
+    clusterObject,
   });
   const paths: string[] = [];
   const ovs = getPath(override, ['spec', 'overrides']);
