@@ -9,6 +9,7 @@
  * goes to the KubeFed output and the outcome to the Results view.
  */
 import * as vscode from 'vscode';
+import { cancellableProgress } from '../progress.ts';
 import { settings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { ResultCluster, ResultRun } from '../resultsView.ts';
@@ -88,13 +89,11 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
   d.status.show();
   let run: PreparedRun | undefined;
   try {
-    const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `KubeFed: Compare ${scope.label} across clusters`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+    const report = await cancellableProgress(
+      `KubeFed: Compare ${scope.label} across clusters`,
+      async (progress, signal) => {
         progress.report({ message: 'reading the workspace and the clusters…' });
-        run = await prepareRun(scope, abort.signal, s);
+        run = await prepareRun(scope, signal, s);
         for (const w of run.warnings) d.out.warn(w);
         if (!run.resources.length || !run.clusters.length) return undefined;
         let last = 0;
@@ -104,7 +103,7 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
           clusters: run.clusters,
           concurrency: s.concurrency,
           fieldManager: s.fieldManager,
-          signal: abort.signal,
+          signal,
           context: FULL_CONTEXT,
           onProgress: (e) => {
             const pct = e.total ? (100 * e.done) / e.total : 0;

@@ -9,6 +9,7 @@
  * The cluster work is server/cluster's `propagate()`; this file is only the editor's side of it.
  */
 import * as vscode from 'vscode';
+import { cancellableProgress } from '../progress.ts';
 import { settings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { DiffDocuments } from '../diffCommand.ts';
@@ -143,15 +144,13 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
   let run: PreparedRun | undefined;
   try {
     // 1. Read the workspace, reach the clusters and (unless told otherwise) plan with a dry run.
-    const planned = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `KubeFed: Propagate ${scope.label}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+    const planned = await cancellableProgress(
+      `KubeFed: Propagate ${scope.label}`,
+      async (progress, signal) => {
         progress.report({ message: 'reading the workspace and the clusters…' });
-        run = await prepareRun(scope, abort.signal, s);
+        run = await prepareRun(scope, signal, s);
         for (const w of run.warnings) d.out.warn(w);
-        if (!run.resources.length || !run.clusters.length || token.isCancellationRequested) return undefined;
+        if (!run.resources.length || !run.clusters.length || signal.aborted) return undefined;
         if (!confirm && !opts.dryRun) return undefined;
         progress.report({ message: 'dry run: what would change…' });
         return run.m.propagate({
@@ -164,7 +163,7 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
           concurrency: s.concurrency,
           fieldManager: s.fieldManager,
           hostCluster: run.hostCluster,
-          signal: abort.signal,
+          signal,
           onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
         });
       },
@@ -220,11 +219,9 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
 
     // 2. The run.
     const r = run;
-    const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `KubeFed: Propagating ${scope.label}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+    const report = await cancellableProgress(
+      `KubeFed: Propagating ${scope.label}`,
+      async (progress, signal) => {
         let last = 0;
         return r.m.propagate({
           workspace: r.view,
@@ -237,7 +234,7 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
           concurrency: s.concurrency,
           fieldManager: s.fieldManager,
           hostCluster: r.hostCluster,
-          signal: abort.signal,
+          signal,
           onProgress: (e) => {
             const pct = e.total ? (100 * e.done) / e.total : 0;
             const o = e.outcome;
