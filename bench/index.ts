@@ -1,14 +1,18 @@
 /**
- * `npm run bench`: engine numbers; the language server against plain yaml-language-server;
+ * `npm run bench`: engine numbers; the language server against plain yaml-language-server; the
+ * placement webview in Chromium;
  * propagate and compare against `kubectl apply` on three real local API servers.
  */
 import { formatEngineBench, runEngineBench } from './engine.ts';
 import { formatLspBench, runLspBench } from './lsp.ts';
 import { runPropagateBench } from './propagate.ts';
+import { formatWebviewBench, runWebviewBench } from './webview.ts';
 
 console.log(formatEngineBench(runEngineBench()));
 console.log('');
 console.log(formatLspBench(await runLspBench()));
+console.log('');
+console.log(formatWebviewBench(await runWebviewBench()));
 console.log('');
 const p = await runPropagateBench({ log: (l) => console.log(l) });
 console.log(JSON.stringify(p, null, 2));
