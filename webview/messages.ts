@@ -14,7 +14,11 @@
  *   {type: 'openPreview', resourceId, cluster}
  *   {type: 'openDiff', resourceId, cluster}
  *   (all three may say `preserveFocus: true`: a mouse click keeps the focus in the view)
+ *
+ * The model is the language server's answer to `kubefed/placement`: its types come from there
+ * (types only; nothing of the server is bundled into the view).
  */
+import type { PlacementResult } from '../server/lsp/requests.ts';
 
 export interface SourcePosition {
   line: number;
@@ -27,31 +31,14 @@ export interface SourceLocation {
   range: { start: SourcePosition; end: SourcePosition };
 }
 
-export interface ClusterReason {
-  selected: boolean;
-  /** Machine-readable reason (`explicit-list`, `selector-match`, `excluded-by-namespace`, `not-ready`, …). */
-  why: string;
-  detail?: string;
-  /** The reason as a sentence (server wording). */
-  text: string;
-}
-
 /** One federated resource as `kubefed/placement` answers it (plus optional override counts). */
-export interface PlacementResource {
-  id: string;
-  era: string;
-  kind: string;
-  targetKind: string;
-  namespace: string;
-  name: string;
-  location?: SourceLocation;
-  selected: string[];
-  error?: string;
-  reasons: Record<string, ClusterReason>;
-  rsp?: { totalReplicas: number; schedule: Record<string, number> | null };
+export type PlacementResource = PlacementResult['resources'][number] & {
   /** Per cluster: how many fields its overrides change (absent: not known yet). */
   overrides?: Record<string, number>;
-}
+};
+
+/** Why a cluster is in or out: `why` is machine-readable (`explicit-list`, `not-ready`, …), `text` the engine's words. */
+export type ClusterReason = PlacementResource['reasons'][string];
 
 /** A member cluster as `kubefed/clusters` answers it (the part the view uses). */
 export interface ClusterInfo {
