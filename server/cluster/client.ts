@@ -39,6 +39,11 @@ export class ApiError extends Error {
   }
 }
 
+/** An error that says the cluster as a whole cannot be worked with now (unreachable, not answering, credentials refused). */
+export function isClusterDown(err: unknown): err is ApiError {
+  return err instanceof ApiError && (err.kind === 'network' || err.kind === 'timeout' || err.kind === 'auth');
+}
+
 export interface ResourceInfo {
   group: string;
   version: string;

@@ -5,11 +5,12 @@
  * cluster are reported as retained, never as drift.
  */
 import type { FederatedResource } from '../engine/resources.ts';
+import { isPropagated } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { isObject } from '../engine/json.ts';
 import { hasManagedLabel } from '../engine/sync.ts';
-import { ApiError, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
+import { ApiError, isClusterDown, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
 import {
   applyBody,
   desiredFor,
@@ -77,10 +78,6 @@ export interface DiffOptions {
 
 const STATES: DiffState[] = ['in-sync', 'drifted', 'missing', 'unexpected', 'error'];
 
-function resourcesOf(ws: Workspace): FederatedResource[] {
-  return ws.resources().filter((r) => r.main && r.typeConfig.propagationEnabled !== false);
-}
-
 function errorEntry(base: Omit<DiffEntry, 'state'>, e: unknown, cluster: string, context?: string): DiffEntry {
   const f = failureOf('read', e);
   const t = base.target;
@@ -106,7 +103,7 @@ export async function diffClusters(options: DiffOptions): Promise<DiffReport> {
 
 async function diffAll(opt: DiffOptions): Promise<DiffReport> {
   const ws = opt.workspace;
-  const resources = resourcesOf(ws);
+  const resources = ws.resources().filter(isPropagated);
   const clusters = opt.clusters?.length ? opt.clusters : ws.clusters().map((c) => c.name);
   const progress = safeProgress(opt.onProgress);
   const total = resources.length * clusters.length;
@@ -135,7 +132,7 @@ async function diffCluster(cluster: string, resources: FederatedResource[], opt:
   const live = 'error' in c ? undefined : new LiveCache(c, sem, signal);
   if (live) {
     await live.prefetch(resources.filter((r) => !r.placement.error && !r.placement.namespaceNotFederated).map((r) => targetRefOf(r, ws.render(r, cluster)))).catch((e) => {
-      if (e instanceof ApiError && (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'auth')) down ??= e;
+      if (isClusterDown(e)) down ??= e;
     });
   }
   await Promise.all(
@@ -155,7 +152,7 @@ async function diffCluster(cluster: string, resources: FederatedResource[], opt:
       try {
         push(cluster, await compareOne(c, live!, ws, res, cluster, base, selected, sem, opt));
       } catch (e) {
-        if (e instanceof ApiError && (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'auth')) down ??= e;
+        if (isClusterDown(e)) down ??= e;
         if (!selected && e === down) return push(cluster);
         if (isCancelled(e) || (e instanceof ApiError && e.kind === 'cancelled')) {
           return push(cluster, selected ? { ...base, state: 'error', reason: 'Cancelled', status: '', message: 'cancelled', hint: hintFor('', 'Cancelled', { cluster }) } : undefined);
@@ -314,7 +311,7 @@ export async function diffBetween(options: DiffOptions & { a: string; b: string 
 
 async function betweenAll(opt: DiffOptions & { a: string; b: string }): Promise<BetweenReport> {
   const ws = opt.workspace;
-  const resources = resourcesOf(ws);
+  const resources = ws.resources().filter(isPropagated);
   const ca = opt.connections.client(opt.a);
   const cb = opt.connections.client(opt.b);
   const sema = new Semaphore(Math.max(1, opt.concurrency ?? 8));

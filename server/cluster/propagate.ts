@@ -9,6 +9,7 @@
  * KubeFed's status vocabulary and what to do.
  */
 import type { FederatedResource } from '../engine/resources.ts';
+import { isPropagated } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import type { Era } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
@@ -17,7 +18,7 @@ import { syncDecision, hasManagedLabel, isExplicitlyUnmanaged } from '../engine/
 import { deleteOptions, isOrphaning } from '../engine/deletion.ts';
 import { MANAGED_LABEL } from '../engine/overrides.ts';
 import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from '../engine/typeconfigs.ts';
-import { ApiError, apiVersionOf, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
+import { ApiError, isClusterDown, apiVersionOf, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
 import {
   applyBody,
   desiredFor,
@@ -121,7 +122,7 @@ class ClusterState {
     readonly client: ClusterClient,
   ) {}
   note(err: unknown): void {
-    if (err instanceof ApiError && (err.kind === 'network' || err.kind === 'timeout' || err.kind === 'auth') && !this.down) this.down = err;
+    if (isClusterDown(err)) this.down ??= err;
   }
 }
 
@@ -136,7 +137,7 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRep
 
 async function propagateAll(opt: PropagateOptions): Promise<PropagateReport> {
   const ws = opt.workspace;
-  const resources = ws.resources().filter((r) => r.main && r.typeConfig.propagationEnabled !== false);
+  const resources = ws.resources().filter(isPropagated);
   const known = ws.clusters().map((c) => c.name);
   const clusters = opt.clusters?.length ? opt.clusters : known;
   const dryRun = !!opt.dryRun;

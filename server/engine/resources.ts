@@ -299,6 +299,11 @@ function applyRsp(
   }
 }
 
+/** Whether the sync controller propagates this resource: it has its main object and its type's propagation is enabled. */
+export function isPropagated(res: FederatedResource): boolean {
+  return !!res.main && res.typeConfig.propagationEnabled !== false;
+}
+
 /**
  * The object one cluster receives, with the paths that overrides changed: as created when
  * `clusterObject` is absent, else as updated over that live object (KubeFed's field retention).

@@ -279,3 +279,43 @@ test('an edit re-parses one document and updates diagnostics', () => {
   w.setFile('web.yaml', DEPLOY.replace('name: cluster1\n  overrides', 'name: cluster7\n  overrides'));
   assert.deepEqual(codes(w.diagnostics('web.yaml')), ['unknown-cluster']);
 });
+
+test('isPropagated: a type whose FederatedTypeConfig disables propagation is not propagated', async () => {
+  const { isPropagated } = await import('../../server/engine/resources.ts');
+  const w = ws({
+    'clusters.yaml': CLUSTERS,
+    'ns.yaml': FNS,
+    'ftc.yaml': `apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: configmaps, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: FederatedConfigMap, pluralName: federatedconfigmaps, scope: Namespaced, version: v1beta1}
+  propagation: Disabled
+  targetType: {kind: ConfigMap, pluralName: configmaps, scope: Namespaced, version: v1}
+`,
+    'apps.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: off, namespace: demo}
+spec:
+  template: {data: {a: b}}
+  placement: {clusterSelector: {}}
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedSecret
+metadata: {name: on, namespace: demo}
+spec:
+  template: {data: {a: Yg==}}
+  placement: {clusterSelector: {}}
+---
+apiVersion: core.federation.k8s.io/v1alpha1
+kind: FederatedDeploymentPlacement
+metadata: {name: lonely, namespace: demo}
+spec:
+  clusterNames: [cluster1]
+`,
+  });
+  const by = (name: string) => w.resources().find((r) => r.name === name)!;
+  assert.equal(isPropagated(by('off')), false, 'propagation: Disabled');
+  assert.equal(isPropagated(by('on')), true);
+  assert.equal(w.resources().find((r) => r.name === 'lonely'), undefined, 'a placement without template is no resource');
+});
