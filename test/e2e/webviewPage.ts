@@ -215,36 +215,35 @@ export async function openPage(p: Page, w: Watch): Promise<void> {
   await p.waitForFunction(() => (window as any).__posted?.some((m: any) => m.type === 'ready'));
 }
 
+export interface Painted {
+  /** From posting the message until two animation frames after the view rendered it. */
+  ms: number;
+  /** The view's own measure of its render (build + flatten + rows). */
+  renderMs: number;
+  rows: number;
+}
+
 /** Posts a message as the extension would and waits until the rows are painted. */
-export async function postAndPaint(p: Page, message: unknown): Promise<{ ms: number; renderMs: number; rows: number }> {
+export async function postAndPaint(p: Page, message: unknown): Promise<Painted> {
   return p.evaluate(
     (m) =>
-      new Promise<{ ms: number; renderMs: number; rows: number }>((resolve) => {
+      new Promise<Painted>((resolve) => {
         const t0 = performance.now();
         window.addEventListener(
           'kubefed-placement-rendered',
           () => requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ms: performance.now() - t0, renderMs: Number(document.body.dataset.renderMs), rows: Number(document.body.dataset.rows) }))),
           { once: true },
         );
-        window.postMessage(m, '*');
+        // undefined: the model stored in the page (window.__model), so a large one is not sent each time
+        window.postMessage(m ?? { type: 'model', model: (window as any).__model }, '*');
       }),
     message,
   );
 }
 
-export async function postModelFromWindow(p: Page): Promise<{ ms: number; renderMs: number; rows: number }> {
-  return p.evaluate(
-    () =>
-      new Promise<{ ms: number; renderMs: number; rows: number }>((resolve) => {
-        const t0 = performance.now();
-        window.addEventListener(
-          'kubefed-placement-rendered',
-          () => requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ms: performance.now() - t0, renderMs: Number(document.body.dataset.renderMs), rows: Number(document.body.dataset.rows) }))),
-          { once: true },
-        );
-        window.postMessage({ type: 'model', model: (window as any).__model }, '*');
-      }),
-  );
+/** postAndPaint with the model stored in the page as `window.__model`. */
+export function postModelFromWindow(p: Page): Promise<Painted> {
+  return postAndPaint(p, undefined);
 }
 
 export async function stopServer(): Promise<void> {
