@@ -169,6 +169,8 @@ const list = new VirtualList<Row>({
   overscan: 10,
   create: createRow,
   update: (el, row, i) => updateRow(el, row, i, rowCtx),
+  // The selected row may have scrolled into or out of the DOM.
+  rendered: () => updateActiveDescendant(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -500,7 +502,6 @@ treeEl.addEventListener('focus', () => {
 });
 
 treeEl.addEventListener('scroll', () => {
-  updateActiveDescendant();
   scheduleSave();
 }, { passive: true });
 

@@ -11,6 +11,8 @@ export interface VirtualListOptions<T> {
   overscan?: number;
   create(): HTMLElement;
   update(el: HTMLElement, item: T, index: number): void;
+  /** After the rows in the DOM changed (e.g. a scroll brought others in). */
+  rendered?(): void;
 }
 
 export class VirtualList<T> {
@@ -110,6 +112,8 @@ export class VirtualList<T> {
     else if (top < st) next = top;
     else if (bottom > st + h) next = bottom - h;
     if (next !== st) this.scrollTop = Math.max(0, next);
+    // A scroll not yet rendered (its frame is pending) may have left row i out of the DOM.
+    else if (!this.bound.has(i)) this.render(false);
   }
 
   elementAt(i: number): HTMLElement | undefined {
@@ -138,6 +142,10 @@ export class VirtualList<T> {
   }
 
   private render(force: boolean): void {
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
     const n = this.items.length;
     const { first, last } = this.visibleRange();
     const from = Math.max(0, first - this.overscan);
@@ -163,6 +171,7 @@ export class VirtualList<T> {
     }
     // Keep a bounded pool after a big shrink.
     if (this.free.length > 64) this.free.length = 64;
+    this.opts.rendered?.();
   }
 
   dispose(): void {

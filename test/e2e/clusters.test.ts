@@ -119,7 +119,7 @@ check('an out-of-band change shows in Compare\'s diff editor', get, async (vs) =
   // No diff for cluster1 (in sync).
   assert.equal(await vs.page.locator('.tabs-container .tab', { hasText: 'cluster1: desired ↔ live' }).count(), 0);
   // The summary quick pick.
-  const rows = await vs.quickPickRows();
+  const rows = await vs.quickPickRows(/drifted/);
   assert.ok(rows.some((r) => /cluster2/.test(r) && /drifted/.test(r)), rows.join(' | '));
   assert.ok(rows.some((r) => /Deployment shop\/web/.test(r) && /containers\/0\/image/.test(r)), rows.join(' | '));
   assert.ok(rows.some((r) => /cluster1/.test(r) && /in-sync/.test(r)), rows.join(' | '));

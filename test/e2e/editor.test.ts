@@ -256,8 +256,9 @@ check('the status bar counts clusters and its click explains what is wrong', get
   const item = vs.statusItem('kubefed.clusters');
   await item.filter({ hasText: /reachable|no clusters/ }).waitFor({ timeout: 30_000 });
   assert.match(await item.innerText(), /3 clusters \/ 0 reachable/);
+  await vs.closeQuickInput();
   await item.click();
-  const rows = await vs.quickPickRows();
+  const rows = await vs.quickPickRows(/No usable kubeconfig/);
   assert.ok(rows.some((r) => /No usable kubeconfig/.test(r)), rows.join(' | '));
   assert.ok(rows.some((r) => /Select Clusters/.test(r)), rows.join(' | '));
   await vs.closeQuickInput();

@@ -132,13 +132,27 @@ export class VSCode {
       { source: re.source, flags: re.flags },
       { timeout },
     );
+    // Wait until the pick was taken: the quick input closes or shows the next step.
+    const before = await this.page.locator('.quick-input-widget .quick-input-list').innerText().catch(() => '');
     await input.press('Enter');
+    await this.page.waitForFunction(
+      (prev) => {
+        const w = document.querySelector<HTMLElement>('.quick-input-widget');
+        if (!w || w.style.display === 'none' || w.offsetParent === null) return true;
+        return ((w.querySelector('.quick-input-list') as HTMLElement | null)?.innerText ?? '') !== prev;
+      },
+      before,
+      { timeout },
+    );
   }
 
-  /** Rows of the visible quick pick (text). */
-  async quickPickRows(): Promise<string[]> {
+  /**
+   * Rows of the visible quick pick (text), once a row matches `expect`: a quick pick that is still
+   * closing (or one shown earlier) is not mistaken for the one asked about.
+   */
+  async quickPickRows(expect: RegExp): Promise<string[]> {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ timeout: 15_000 });
+    await rows.filter({ hasText: expect }).first().waitFor({ timeout: 15_000 });
     return rows.allInnerTexts();
   }
 

@@ -167,6 +167,15 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     // type-ahead: "team-05"
     await p.keyboard.type('team-05', { delay: 20 });
     assert.equal((await selectedRow(p))?.label, 'team-05');
+    // scrolled away and back (wheel, scrollbar): the active descendant follows the rows in the DOM
+    const frames = () => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const back = await p.evaluate(() => (document.querySelector('[role=tree]') as HTMLElement).scrollTop);
+    await p.evaluate(() => ((document.querySelector('[role=tree]') as HTMLElement).scrollTop = 0));
+    await frames();
+    assert.equal(await p.evaluate(() => document.querySelector('[role=tree]')!.getAttribute('aria-activedescendant')), null, 'no active descendant out of the DOM');
+    await p.evaluate((v) => ((document.querySelector('[role=tree]') as HTMLElement).scrollTop = v), back);
+    await frames();
+    assert.equal((await selectedRow(p))?.label, 'team-05', 'active descendant back with its row');
 
     // -- mouse: a cell opens its preview
     await clearPosted(p);
