@@ -103,8 +103,9 @@ check('federation keys and JSON-pointer override paths are highlighted (injectio
 
 check('code lenses show where a resource goes', get, async (vs) => {
   await vs.openFile('v1beta1/web.yaml');
-  const lens = vs.editor().locator('.contentWidgets .codelens-decoration, .codelens-decoration').first();
-  await lens.waitFor({ timeout: 30_000 });
+  // Lenses are resolved one by one: wait for both kinds before reading them.
+  await vs.editor().locator('.codelens-decoration', { hasText: /of 3 clusters/ }).first().waitFor({ timeout: 30_000 });
+  await vs.editor().locator('.codelens-decoration', { hasText: /overrides?/ }).first().waitFor({ timeout: 30_000 });
   const text = await vs.editor().locator('.codelens-decoration').allInnerTexts();
   assert.ok(text.some((t) => /cluster1, cluster2 \(2 of 3 clusters\)/.test(t)), text.join(' | '));
   assert.ok(text.some((t) => /2 overrides/.test(t)), text.join(' | '));
