@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: engine numbers; the language server against plain yaml-language-server; the
- * placement webview in Chromium;
+ * extension's activation; the placement webview in Chromium;
  * propagate and compare against `kubectl apply` on three real local API servers.
  */
+import { formatActivation, measureActivation } from './activation.ts';
 import { formatEngineBench, runEngineBench } from './engine.ts';
 import { formatLspBench, runLspBench } from './lsp.ts';
 import { runPropagateBench } from './propagate.ts';
@@ -11,6 +12,8 @@ import { formatWebviewBench, runWebviewBench } from './webview.ts';
 console.log(formatEngineBench(runEngineBench()));
 console.log('');
 console.log(formatLspBench(await runLspBench()));
+console.log('');
+console.log(formatActivation(measureActivation()));
 console.log('');
 console.log(formatWebviewBench(await runWebviewBench()));
 console.log('');
