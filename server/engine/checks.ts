@@ -37,7 +37,14 @@ export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
 
   for (const o of ctx.objects) {
     const r = o.role;
-    if (r.role === 'unknown-federated') {
+    if (r.role === 'unknown-federated' && r.unregisteredGroup) {
+      const target = o.meta.kind.replace(/^Federated/, '').toLowerCase();
+      out.push(
+        diag(locate(o, ['kind']), 'info', 'unknown-federated-kind',
+          `${o.meta.kind} looks like a federated resource, but no FederatedTypeConfig in the workspace has the federated group ${r.expectedGroup}: it is neither previewed nor checked. ` +
+            `Add its FederatedTypeConfig to the workspace (\`kubefedctl enable ${target} --federated-group ${r.expectedGroup}\` creates it).`),
+      );
+    } else if (r.role === 'unknown-federated') {
       const target = o.meta.kind.replace(/^Federated/, '');
       const hint = r.suggestion
         ? ` Did you mean ${r.suggestion}?`

@@ -18,7 +18,12 @@ export type ObjectRole =
   | { role: 'template'; era: 'v1alpha1'; typeConfig: TypeConfig }
   | { role: 'placement'; era: 'v1alpha1'; typeConfig: TypeConfig }
   | { role: 'override'; era: 'v1alpha1'; typeConfig: TypeConfig }
-  | { role: 'unknown-federated'; era: Era; expectedGroup: string; suggestion?: string }
+  /**
+   * A Federated* kind no FederatedTypeConfig enables: in a group FTCs use (`unregisteredGroup`
+   * unset), or shaped like a federated resource (template with placement or overrides) in a group
+   * no FTC of the workspace uses (`unregisteredGroup`: it may be enabled only on the host cluster).
+   */
+  | { role: 'unknown-federated'; era: Era; expectedGroup: string; suggestion?: string; unregisteredGroup?: true }
   | { role: 'ftc'; era: Era }
   | { role: 'kubefedcluster' }
   | { role: 'federatedcluster' }
@@ -50,6 +55,12 @@ export function metaOf(o: JsonObject): Meta {
     name: typeof name === 'string' ? name : '',
     namespace: typeof ns === 'string' ? ns : '',
   };
+}
+
+/** The v1beta1 shape: spec.placement, or spec.template with spec.overrides. */
+function looksFederated(o: JsonObject): boolean {
+  const spec = own(o, 'spec');
+  return isObject(own(spec, 'placement')) || (isObject(own(spec, 'template')) && Array.isArray(own(spec, 'overrides')));
 }
 
 /** Type configs indexed by the kinds that refer to them. */
@@ -119,6 +130,9 @@ export class TypeIndex {
         .filter((t) => t.federatedGroup === m.group)
         .map((t) => t.federatedKind ?? '');
       return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, suggestion: nearest(k, names) };
+    }
+    if (m.group && k.startsWith('Federated') && looksFederated(o)) {
+      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, unregisteredGroup: true };
     }
     return { role: 'other' };
   }

@@ -209,6 +209,43 @@ spec:
   assert.equal(textOf(w, c), '"ftp://example.com"');
 });
 
+test('a Federated* kind shaped like a federated resource in a group no FederatedTypeConfig uses gets information, not silence', () => {
+  const GADGET = `apiVersion: types.example.com/v1beta1
+kind: FederatedGadget
+metadata: {name: g, namespace: demo}
+spec:
+  template:
+    spec: {size: 1}
+  placement:
+    clusters: [{name: cluster1}]
+---
+apiVersion: ml.example.com/v1
+kind: FederatedLearningJob
+metadata: {name: job, namespace: demo}
+spec:
+  template:
+    spec: {containers: []}
+`;
+  const w = ws({ 'ns.yaml': FNS, 'g.yaml': GADGET });
+  const d = w.diagnostics('g.yaml');
+  assert.deepEqual(codes(d), ['unknown-federated-kind'], 'the CRD without placement or overrides is left alone');
+  assert.equal(d[0].severity, 'info');
+  assert.equal(textOf(w, d[0]), 'FederatedGadget');
+  assert.match(d[0].message, /federated group types\.example\.com/);
+  assert.match(d[0].message, /kubefedctl enable gadget --federated-group types\.example\.com/);
+  // Its FederatedTypeConfig in the workspace makes it a federated resource like any other.
+  w.setFile('ftc.yaml', `apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: gadgets.example.com, namespace: kube-federation-system}
+spec:
+  propagation: Enabled
+  targetType: {group: example.com, kind: Gadget, pluralName: gadgets, scope: Namespaced, version: v1}
+  federatedType: {group: types.example.com, kind: FederatedGadget, pluralName: federatedgadgets, scope: Namespaced, version: v1beta1}
+`);
+  assert.deepEqual(codes(w.diagnostics('g.yaml')), []);
+  assert.deepEqual(w.diagnostics('ftc.yaml'), []);
+});
+
 test('namespaced resources need a FederatedNamespace, and its placement gates them', () => {
   const w1 = ws({ 'web.yaml': DEPLOY });
   const d1 = w1.diagnostics('web.yaml').find((x) => x.code === 'namespace-not-federated');
