@@ -5,14 +5,14 @@
  *
  * The UI is the `webview/` bundle (dist/webview/, built by webview/build.mjs); the page and the
  * message protocol come from webview/html.ts and webview/messages.ts, which both sides share:
- *   host → webview  model, liveState, overrides, error
+ *   host → webview  model, liveState, error
  *   webview → host  ready, refresh, openSource, openPreview, openDiff
  * This side:
  * - builds the page (Content-Security-Policy with a nonce);
- * - asks the language server `kubefed/placement` + `kubefed/clusters` and posts the model once the
- *   webview says `ready`, and again on `kubefed/inventoryChanged`, YAML edits and YAML file changes
- *   (debounced 300 ms; the webview keeps expansion, selection and scroll by stable ids);
- * - fills in override counts in the background (`kubefed/render`, per file, only changed files);
+ * - asks the language server `kubefed/placement` (override counts included) + `kubefed/clusters`
+ *   and posts the model once the webview says `ready`, and again on `kubefed/inventoryChanged`,
+ *   YAML edits and YAML file changes (debounced 300 ms; the webview keeps expansion, selection and
+ *   scroll by stable ids);
  * - forwards live states: `updateLiveState`, `updateLiveStateFromReport`, and every run the
  *   Results view records;
  * - answers the webview: open the source, `kubefed.previewForCluster`, or Compare's diff
@@ -22,7 +22,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ClusterSummary, KubefedClient, PlacementResult, RenderParams, RenderResult } from './languageClient.ts';
+import type { ClusterSummary, KubefedClient, PlacementResult } from './languageClient.ts';
 import type { Output } from './outputChannel.ts';
 import type { ResultRun } from './resultsView.ts';
 import { makeNonce, webviewHtml } from '../webview/html.ts';
@@ -51,7 +51,6 @@ export interface PlacementFocus {
 interface PlacementSource {
   placement(): Promise<PlacementResult>;
   clusters(): Promise<ClusterSummary[]>;
-  render?(params: RenderParams): Promise<RenderResult>;
   onInventoryChanged(listener: () => void): vscode.Disposable;
 }
 
@@ -62,7 +61,6 @@ function sourceOf(client: LanguageClient | KubefedClient): PlacementSource {
     return {
       placement: () => lc.sendRequest<PlacementResult>('kubefed/placement', {}),
       clusters: async () => (await lc.sendRequest<{ clusters?: ClusterSummary[] }>('kubefed/clusters', {})).clusters ?? [],
-      render: (p) => lc.sendRequest<RenderResult>('kubefed/render', p),
       onInventoryChanged: (l) => lc.onNotification('kubefed/inventoryChanged', () => l()),
     };
   }
@@ -70,7 +68,6 @@ function sourceOf(client: LanguageClient | KubefedClient): PlacementSource {
   return {
     placement: () => kc.placement(),
     clusters: () => kc.clusters(),
-    render: (p) => kc.render(p),
     onInventoryChanged: (l) => kc.onInventoryChanged(() => l()),
   };
 }
@@ -160,16 +157,11 @@ export class PlacementPanel implements vscode.Disposable {
   /** Listeners that exist while the panel is open. */
   private panelDisposables: vscode.Disposable[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly changedUris = new Set<string>();
-  private fullRefresh = true;
   private generation = 0;
   /** The page said `ready` (and has not been reloaded since). */
   private ready = false;
   private focus: string | undefined;
   private model: PlacementModel | undefined;
-  /** Override counts per file: resource id → cluster → count. */
-  private readonly overridesByUri = new Map<string, Record<string, Record<string, number>>>();
-  private overridesBroken = false;
   /** Opens Compare's diff of a resource in a cluster (the extension may replace it). */
   openDiff: (resourceId: string, cluster: string, uri: string | undefined) => Promise<void> = async (resourceId, cluster, uri) => {
     await vscode.commands.executeCommand('kubefed.compare', { uri, resourceId, cluster });
@@ -209,7 +201,7 @@ export class PlacementPanel implements vscode.Disposable {
     this.focus = focus?.resourceId;
     if (this.panel) {
       this.panel.reveal(undefined, true);
-      this.scheduleRefresh(true, 0);
+      this.scheduleRefresh(0);
       return;
     }
     const bundle = this.hasBundle();
@@ -222,7 +214,6 @@ export class PlacementPanel implements vscode.Disposable {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'client', 'media', 'kubefed.svg');
     this.ready = !bundle; // the static page needs no handshake
-    this.fullRefresh = true;
     this.panelDisposables = [
       panel.onDidDispose(() => this.onPanelDisposed()),
       // Hidden, the page is dropped (no retainContextWhenHidden); shown again, it says `ready`.
@@ -230,14 +221,14 @@ export class PlacementPanel implements vscode.Disposable {
         if (!e.webviewPanel.visible && this.hasBundle()) this.ready = false;
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
-      this.source.onInventoryChanged(() => this.scheduleRefresh(true)),
+      this.source.onInventoryChanged(() => this.scheduleRefresh()),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length && isYaml(e.document)) this.scheduleRefresh(false, REFRESH_DELAY_MS, e.document.uri.toString());
+        if (e.contentChanges.length && isYaml(e.document)) this.scheduleRefresh();
       }),
     ];
     // Files changed on disk (checkout, generators): the server re-reads them.
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
-    const onFile = (u: vscode.Uri) => this.scheduleRefresh(false, REFRESH_DELAY_MS, u.toString());
+    const onFile = () => this.scheduleRefresh();
     this.panelDisposables.push(watcher, watcher.onDidChange(onFile), watcher.onDidCreate(onFile), watcher.onDidDelete(onFile));
     if (bundle) {
       const w = panel.webview;
@@ -258,11 +249,8 @@ export class PlacementPanel implements vscode.Disposable {
     this.generation++;
   }
 
-  /** `full`: the whole workspace may have changed (else only `uri`). */
-  private scheduleRefresh(full: boolean, delay = REFRESH_DELAY_MS, uri?: string): void {
+  private scheduleRefresh(delay = REFRESH_DELAY_MS): void {
     if (!this.panel) return;
-    if (full) this.fullRefresh = true;
-    if (uri) this.changedUris.add(uri);
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refresh(), delay);
   }
@@ -280,10 +268,6 @@ export class PlacementPanel implements vscode.Disposable {
     const panel = this.panel;
     if (!panel || !this.ready) return;
     const gen = ++this.generation;
-    const full = this.fullRefresh;
-    const changed = [...this.changedUris];
-    this.fullRefresh = false;
-    this.changedUris.clear();
     let model: PlacementModel;
     try {
       const [placement, clusters] = await Promise.all([this.source.placement(), this.source.clusters().catch(() => [] as ClusterSummary[])]);
@@ -309,42 +293,6 @@ export class PlacementPanel implements vscode.Disposable {
       return;
     }
     this.send({ type: 'model', model, ...(focus ? { focus } : {}) });
-    void this.fillOverrides(gen, model, full, changed);
-  }
-
-  /** Override counts, file by file (only changed or new files unless `full`), posted as they come. */
-  private async fillOverrides(gen: number, model: PlacementModel, full: boolean, changed: string[]): Promise<void> {
-    const render = this.source.render;
-    if (!render || this.overridesBroken) return;
-    const uris = new Set<string>();
-    for (const r of model.resources) if (r.location?.uri) uris.add(r.location.uri);
-    for (const u of [...this.overridesByUri.keys()]) if (!uris.has(u)) this.overridesByUri.delete(u);
-    const known: Record<string, Record<string, number>> = {};
-    for (const [u, counts] of this.overridesByUri) if (!changed.includes(u)) Object.assign(known, counts);
-    if (Object.keys(known).length) this.send({ type: 'overrides', counts: known });
-    const todo = [...uris].filter((u) => full || changed.includes(u) || !this.overridesByUri.has(u));
-    for (const uri of todo) {
-      if (gen !== this.generation || !this.panel) return;
-      let result: RenderResult;
-      try {
-        result = await render({ uri });
-      } catch (err) {
-        if (/unhandled method|method not found/i.test(String(err))) this.overridesBroken = true;
-        else this.out?.warn(`placement view: override counts of ${uri}: ${err instanceof Error ? err.message : String(err)}`);
-        continue;
-      }
-      if (gen !== this.generation || !this.panel) return;
-      const counts: Record<string, Record<string, number>> = {};
-      for (const r of result.resources ?? []) {
-        const per: Record<string, number> = {};
-        for (const c of r.clusters ?? []) if (c.selected && c.ok) per[c.cluster] = c.overriddenPaths?.length ?? 0;
-        counts[r.id] = per;
-      }
-      this.overridesByUri.set(uri, counts);
-      this.send({ type: 'overrides', counts });
-      // Room for the server's other work between files.
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
   }
 
   /** The placement's resources: the model on show, else asked from the server. */
@@ -368,12 +316,10 @@ export class PlacementPanel implements vscode.Disposable {
       switch (m.type) {
         case 'ready':
           this.ready = true;
-          this.fullRefresh = true;
           if (liveStates.size) this.send({ type: 'liveState', states: [...liveStates.values()], replace: true });
           await this.refresh();
           break;
         case 'refresh':
-          this.fullRefresh = true;
           await this.refresh();
           break;
         case 'openSource': {

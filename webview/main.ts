@@ -89,7 +89,6 @@ function loadState(): Persisted {
 const state = loadState();
 let model: PlacementModel | undefined;
 let live = new Map<string, LiveState>();
-let overrides: Record<string, Record<string, number>> = {};
 let tree: TreeNode[] = [];
 let rows: Row[] = [];
 let selected = -1;
@@ -240,7 +239,7 @@ function rebuild(reveal?: string, openGroups = false): void {
   const oldPath = hadRows && selected >= 0 ? ancestorsOf(selected) : (vs.selectedPath ?? []);
   const oldIndex = hadRows ? selected : (vs.selectedIndex ?? 0);
 
-  tree = model ? buildTree({ model, view: state.view, filters: state.filters, live, overrides }) : [];
+  tree = model ? buildTree({ model, view: state.view, filters: state.filters, live }) : [];
   if (openGroups) {
     // A new filter shows its matches: the namespaces and clusters holding them are opened.
     const groups: string[] = [];
@@ -590,11 +589,6 @@ function onHostMessage(m: HostMessage): void {
     case 'liveState': {
       if (m.replace) live = new Map();
       for (const s of m.states) if (s && typeof s.resourceId === 'string' && typeof s.cluster === 'string') live.set(liveKey(s.resourceId, s.cluster), s);
-      scheduleRebuild();
-      break;
-    }
-    case 'overrides': {
-      overrides = { ...overrides, ...m.counts };
       scheduleRebuild();
       break;
     }

@@ -5,7 +5,6 @@
  * host → webview
  *   {type: 'model', model, focus?}        the whole placement (again after every change)
  *   {type: 'liveState', states, replace?} what Compare/Propagate saw in the clusters
- *   {type: 'overrides', counts}           per resource × cluster: how many fields overrides change
  *   {type: 'error', message}              the placement could not be computed
  * webview → host
  *   {type: 'ready'}                        sent once the script runs (the host answers with the model)
@@ -31,11 +30,8 @@ export interface SourceLocation {
   range: { start: SourcePosition; end: SourcePosition };
 }
 
-/** One federated resource as `kubefed/placement` answers it (plus optional override counts). */
-export type PlacementResource = PlacementResult['resources'][number] & {
-  /** Per cluster: how many fields its overrides change (absent: not known yet). */
-  overrides?: Record<string, number>;
-};
+/** One federated resource as `kubefed/placement` answers it, override counts included. */
+export type PlacementResource = PlacementResult['resources'][number];
 
 /** Why a cluster is in or out: `why` is machine-readable (`explicit-list`, `not-ready`, …), `text` the engine's words. */
 export type ClusterReason = PlacementResource['reasons'][string];
@@ -74,7 +70,6 @@ export interface LiveState {
 export type HostMessage =
   | { type: 'model'; model: PlacementModel; focus?: string }
   | { type: 'liveState'; states: LiveState[]; replace?: boolean }
-  | { type: 'overrides'; counts: Record<string, Record<string, number>> }
   | { type: 'error'; message: string };
 
 export type WebviewMessage =
@@ -121,8 +116,6 @@ export function isHostMessage(v: unknown): v is HostMessage {
       return isObject(v.model) && Array.isArray(v.model.clusters) && Array.isArray(v.model.resources);
     case 'liveState':
       return Array.isArray(v.states);
-    case 'overrides':
-      return isObject(v.counts);
     case 'error':
       return typeof v.message === 'string';
     default:

@@ -331,8 +331,6 @@ export function allClusters(model: PlacementModel): string[] {
 
 export interface CellContext {
   live?: ReadonlyMap<string, LiveState>;
-  /** Override counts by resource id, then cluster (used when the resource has none of its own). */
-  overrides?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   clusterInfo?: ReadonlyMap<string, ClusterInfo>;
 }
 
@@ -342,7 +340,7 @@ export function cellOf(r: PlacementResource, cluster: string, ctx: CellContext =
   const why = reason?.why ?? 'unknown';
   const schedule = r.rsp?.schedule;
   const replicas = schedule && Object.prototype.hasOwnProperty.call(schedule, cluster) ? schedule[cluster] : undefined;
-  const ov = r.overrides?.[cluster] ?? ctx.overrides?.[r.id]?.[cluster];
+  const ov = r.overrides?.[cluster];
   const info = ctx.clusterInfo?.get(cluster);
   const live = ctx.live?.get(liveKey(r.id, cluster));
   return {
@@ -398,7 +396,6 @@ export interface BuildInput {
   view: ViewMode;
   filters?: Filters;
   live?: ReadonlyMap<string, LiveState>;
-  overrides?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** The (filtered) tree of one view. */
@@ -407,7 +404,7 @@ export function buildTree(input: BuildInput): TreeNode[] {
   const f = compileFilters(input.filters ?? EMPTY_FILTERS);
   const infos = new Map<string, ClusterInfo>();
   for (const c of model.clusterInfo ?? []) if (c && typeof c.name === 'string') infos.set(c.name, c);
-  const ctx: CellContext = { live: input.live, overrides: input.overrides, clusterInfo: infos };
+  const ctx: CellContext = { live: input.live, clusterInfo: infos };
   const clusters = allClusters(model).filter((c) => f.cluster(c, infos.get(c)));
   const resources = model.resources.filter(f.resource);
   return view === 'resources' ? resourcesTree(resources, clusters, f, ctx) : clustersTree(resources, clusters, f, ctx, infos);

@@ -305,6 +305,32 @@ export function isPropagated(res: FederatedResource): boolean {
 }
 
 /**
+ * The paths the overrides of one cluster change (a replica schedule's included), read from the
+ * overrides alone: no render is needed to count them.
+ */
+export function overriddenPaths(res: FederatedResource, cluster: string): string[] {
+  const paths: string[] = [];
+  if (res.era === 'v1beta1') {
+    const ovs = getPath(res.effective ?? res.main?.object, ['spec', 'overrides']);
+    if (!Array.isArray(ovs)) return paths;
+    for (const e of ovs) {
+      if (!isObject(e) || e.clusterName !== cluster || !Array.isArray(e.clusterOverrides)) continue;
+      for (const co of e.clusterOverrides) if (isObject(co) && typeof co.path === 'string') paths.push(co.path);
+    }
+    return paths;
+  }
+  const tc = res.typeConfig;
+  const override = res.effectiveOverride !== undefined ? res.effectiveOverride : res.overrideObject?.object ?? null;
+  const ovs = getPath(override, ['spec', 'overrides']);
+  const field = tc.overridePath?.[tc.overridePath.length - 1];
+  if (Array.isArray(ovs) && field) {
+    const first = ovs.find((e) => isObject(e) && e.clusterName === cluster);
+    if (isObject(first) && Object.prototype.hasOwnProperty.call(first, field)) paths.push('/' + tc.overridePath!.join('/'));
+  }
+  return paths;
+}
+
+/**
  * The object one cluster receives, with the paths that overrides changed: as created when
  * `clusterObject` is absent, else as updated over that live object (KubeFed's field retention).
  */
@@ -313,14 +339,7 @@ export function renderFor(res: FederatedResource, cluster: string, clusterObject
   if (res.era === 'v1beta1') {
     const fo = res.effective ?? res.main!.object;
     const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: fo, clusterName: cluster, clusterObject });
-    const paths: string[] = [];
-    const ovs = getPath(fo, ['spec', 'overrides']);
-    if (Array.isArray(ovs)) {
-      for (const e of ovs) {
-        if (!isObject(e) || e.clusterName !== cluster || !Array.isArray(e.clusterOverrides)) continue;
-        for (const co of e.clusterOverrides) if (isObject(co) && typeof co.path === 'string') paths.push(co.path);
-      }
-    }
+    const paths = overriddenPaths(res, cluster);
     return r.ok
       ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: paths, events: r.events }
       : { cluster, ok: false, overriddenPaths: paths, status: r.status, message: r.message, events: r.events };
@@ -334,13 +353,7 @@ export function renderFor(res: FederatedResource, cluster: string, clusterObject
     clusterName: cluster,
     clusterObject,
   });
-  const paths: string[] = [];
-  const ovs = getPath(override, ['spec', 'overrides']);
-  const field = tc.overridePath?.[tc.overridePath.length - 1];
-  if (Array.isArray(ovs) && field) {
-    const first = ovs.find((e) => isObject(e) && e.clusterName === cluster);
-    if (isObject(first) && Object.prototype.hasOwnProperty.call(first, field)) paths.push('/' + tc.overridePath!.join('/'));
-  }
+  const paths = overriddenPaths(res, cluster);
   return r.ok
     ? { cluster, ok: true, object: kubernetesKeyOrder(r.object), overriddenPaths: paths }
     : { cluster, ok: false, overriddenPaths: paths, status: r.status, message: r.message };

@@ -10,7 +10,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { NotificationType, RequestType, type Location, type Position } from 'vscode-languageserver';
 import type { JsonObject } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
-import { objectLocation, reasonText } from '../engine/index.ts';
+import { objectLocation, overriddenPaths, reasonText } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
@@ -64,6 +64,8 @@ export interface PlacementResult {
     error?: string;
     reasons: Record<string, { selected: boolean; why: string; detail?: string; text: string }>;
     rsp?: { totalReplicas: number; schedule: Record<string, number> | null };
+    /** Per selected cluster: how many fields its overrides change (a replica schedule's included). */
+    overrides?: Record<string, number>;
   })[];
 }
 
@@ -171,6 +173,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
             }),
           ),
           rsp: r.rsp ? { totalReplicas: r.rsp.totalReplicas, schedule: r.rsp.schedule } : undefined,
+          overrides: r.main ? Object.fromEntries(r.placement.selected.map((c) => [c, overriddenPaths(r, c).length])) : {},
         })),
       };
     }, { clusters: [], resources: [] }),

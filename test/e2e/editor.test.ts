@@ -230,6 +230,9 @@ check('the placement view: reading the tree, clicking a cluster cell opens its p
   await cell('cluster1').waitFor({ timeout: 10_000 });
   assert.match(await cell('cluster1').innerText(), /selector match/);
   assert.match(await cell('cluster3').innerText(), /selector mismatch|excluded/);
+  // How many fields each cluster's overrides change comes with the placement.
+  assert.match(await cell('cluster2').innerText(), /\b2 overrides\b/);
+  assert.match(await cell('cluster1').innerText(), /\b0 overrides\b/);
   mkdirSync(ARTIFACTS, { recursive: true });
   await vs.page.screenshot({ path: join(ARTIFACTS, 'placement-view-dark.png') });
   // A click on a cell opens what that cluster receives.

@@ -91,13 +91,30 @@ describe('navigation and custom requests', () => {
   });
 
   it('kubefed/placement: resources × clusters with reasons', async () => {
-    const p = await c.request<{ clusters: string[]; resources: { kind: string; name: string; selected: string[]; reasons: Record<string, { selected: boolean; text: string }>; rsp?: { schedule: Record<string, number> } }[] }>('kubefed/placement', {});
+    const p = await c.request<{
+      clusters: string[];
+      resources: { id: string; kind: string; name: string; location?: { uri: string }; selected: string[]; reasons: Record<string, { selected: boolean; text: string }>; rsp?: { schedule: Record<string, number> }; overrides?: Record<string, number> }[];
+    }>('kubefed/placement', {});
     assert.deepEqual(p.clusters, ['cluster1', 'cluster2', 'cluster3']);
     const byName = Object.fromEntries(p.resources.map((r) => [`${r.kind}/${r.name}`, r]));
     assert.deepEqual(byName['FederatedDeployment/web'].selected, ['cluster1', 'cluster2']);
     assert.equal(byName['FederatedDeployment/web'].reasons.cluster3.text, 'not listed in placement.clusters');
     assert.deepEqual(byName['FederatedDeployment/api'].rsp?.schedule, { cluster1: 4, cluster2: 6, cluster3: 0 });
     assert.ok(byName['FederatedNamespace/demo']);
+    // How many fields each selected cluster's overrides change, as kubefed/render counts them.
+    assert.deepEqual(byName['FederatedDeployment/web'].overrides, { cluster1: 0, cluster2: 2 });
+    let compared = 0;
+    for (const uri of new Set(p.resources.map((r) => r.location?.uri).filter((u): u is string => !!u))) {
+      const rendered = await c.request<{ resources: { id: string; clusters: { cluster: string; selected: boolean; overriddenPaths: string[] }[] }[] }>('kubefed/render', { uri });
+      for (const rr of rendered.resources) {
+        const pr = p.resources.find((x) => x.id === rr.id)!;
+        for (const cl of rr.clusters.filter((x) => x.selected)) {
+          assert.equal(pr.overrides?.[cl.cluster], cl.overriddenPaths.length, `${rr.id} on ${cl.cluster}`);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared >= 6, `compared ${compared} cells`);
   });
 
   it('kubefed/clusters and kubefed/inventoryChanged', async () => {
