@@ -6,7 +6,7 @@ import type { JsonObject } from './json.ts';
 import { getPath, isObject, own } from './json.ts';
 import type { PathSegment } from './parse.ts';
 import type { WsObject } from './objects.ts';
-import { locate, describe } from './objects.ts';
+import { locate, describe, objectLocation } from './objects.ts';
 import type { ClusterInfo } from './inventory.ts';
 import type { FederatedResource, AssembleOutput } from './resources.ts';
 import { targetTypeOf } from './resources.ts';
@@ -66,6 +66,7 @@ export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
     }
   }
 
+  out.push(...duplicatesInFile(ctx.objects));
   for (const res of ctx.assembled.resources) checkResource(res, known, clusterNames, out);
 
   for (const p of ctx.assembled.orphanPlacements) {
@@ -83,6 +84,35 @@ export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
       valid
         ? `No ${String(tk)} ${rsp.meta.namespace}/${rsp.meta.name} in the workspace: this ReplicaSchedulingPreference schedules nothing.`
         : `spec.targetKind must be FederatedDeployment or FederatedReplicaSet (got ${JSON.stringify(tk ?? null)}).`));
+  }
+  return out;
+}
+
+/**
+ * One object (group, kind, namespace, name) defined twice in one file: `kubectl apply -f` keeps the
+ * later one, so one of them is a mistake. (Across files it may be on purpose, e.g. one folder per
+ * environment, and is left alone.)
+ */
+function duplicatesInFile(objects: WsObject[]): EngineDiagnostic[] {
+  const out: EngineDiagnostic[] = [];
+  let uri: string | undefined;
+  let seen = new Map<string, WsObject>();
+  for (const o of objects) {
+    if (o.uri !== uri) {
+      uri = o.uri;
+      seen = new Map();
+    }
+    if (!o.meta.kind || !o.meta.name) continue;
+    const key = `${o.meta.group}|${o.meta.kind}|${o.meta.namespace}|${o.meta.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, o);
+      continue;
+    }
+    const line = objectLocation(first).range.start.line + 1;
+    out.push(diag(locate(o, ['metadata', 'name']), 'warning', 'duplicate-object',
+      `${describe(o)} is defined twice in this file (first at line ${line}): applied, the later one replaces the earlier. Keep one.`,
+      { related: [{ location: locate(first, ['metadata', 'name']), message: `first definition of ${describe(first)}` }] }));
   }
   return out;
 }

@@ -8,6 +8,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export const DIAGNOSTIC_CODES = {
   'yaml-syntax': 'The YAML of a document cannot be parsed (or expands too many aliases).',
   'unknown-federated-kind': 'A federated kind (or v1alpha1 template/placement/override kind) that no FederatedTypeConfig enables; information only for a Federated* kind shaped like one (spec.placement) in a group no FederatedTypeConfig of the workspace uses.',
+  'duplicate-object': 'One object (group, kind, namespace, name) defined twice in one file: applied, the later one replaces the earlier.',
   'template-missing': 'A federated resource without spec.template.',
   'placement-empty': 'The placement selects no cluster, so the resource goes nowhere.',
   'unknown-cluster': 'A cluster name that is not a known member cluster.',

@@ -246,6 +246,29 @@ spec:
   assert.deepEqual(w.diagnostics('ftc.yaml'), []);
 });
 
+test('an object defined twice in one file is flagged at the later one; the same object in two files is not', () => {
+  const CM = (v: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: c, namespace: demo}
+spec:
+  template: {data: {a: "${v}"}}
+  placement: {clusters: [{name: cluster1}]}
+`;
+  const PLAIN = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, namespace: demo}
+`;
+  const w = ws({ 'ns.yaml': FNS, 'a.yaml': [CM('1'), PLAIN, CM('2')].join('---\n'), 'b.yaml': CM('3') });
+  const d = w.diagnostics('a.yaml').filter((x) => x.code === 'duplicate-object');
+  assert.equal(d.length, 1, 'a ConfigMap and a FederatedConfigMap of one name are different objects');
+  assert.equal(d[0].severity, 'warning');
+  assert.equal(d[0].range.start.line, 13, 'on the later definition');
+  assert.equal(textOf(w, d[0]), 'c');
+  assert.match(d[0].message, /FederatedConfigMap demo\/c is defined twice in this file \(first at line 1\)/);
+  assert.equal(d[0].related?.[0].location.range.start.line, 2);
+  assert.deepEqual(w.diagnostics('b.yaml').filter((x) => x.code === 'duplicate-object'), []);
+});
+
 test('namespaced resources need a FederatedNamespace, and its placement gates them', () => {
   const w1 = ws({ 'web.yaml': DEPLOY });
   const d1 = w1.diagnostics('web.yaml').find((x) => x.code === 'namespace-not-federated');
