@@ -91,13 +91,32 @@ export class VSCode {
   // ---------------------------------------------------------------------------------------
   // Workbench
 
+  /**
+   * Opens a quick input with `key` and types `text` into it. A dialog that just closed can take
+   * the focus back a moment later (the workbench is inert until then), which closes a quick input
+   * opened meanwhile: then it is opened again.
+   */
+  async quickInput(key: string, text: string): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget input');
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.page.waitForFunction(() => !document.querySelector('[inert]'), undefined, { timeout: 10_000 }).catch(() => undefined);
+      await this.page.keyboard.press(key);
+      try {
+        await input.fill(text, { timeout: 5000 });
+        // Still open with the text (not closed by a focus change right after the fill).
+        await this.page.waitForTimeout(50);
+        if ((await input.isVisible()) && (await input.inputValue()) === text) return input;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+      }
+      if (attempt >= 4) throw new Error(`the quick input of ${key} did not stay open`);
+    }
+  }
+
   /** Runs a command from the palette by its exact title (e.g. "KubeFed: Propagate"). */
   async command(title: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    await this.quickInput('F1', `>${title}`);
     // The row whose label is exactly the title (not a longer command that starts with it).
     const row = this.page
       .locator('.quick-input-list .monaco-list-row')
@@ -161,11 +180,7 @@ export class VSCode {
     const base = rel.split('/').pop()!;
     const tab = this.page.locator(`.editor-group-container.active .tabs-container .tab.active[aria-label*="${base}"]`);
     for (let attempt = 1; ; attempt++) {
-      await this.closeQuickInput();
-      await this.page.keyboard.press(`${MOD}+P`);
-      const input = this.page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill(rel);
+      const input = await this.quickInput(`${MOD}+P`, rel);
       // Wait until the list shows the match for this query first.
       await this.page.waitForFunction(
         (b) => (document.querySelector('.quick-input-list .monaco-list-row')?.textContent ?? '').includes(b),
@@ -196,10 +211,7 @@ export class VSCode {
   /** Moves the cursor (Go to Line/Column, 1-based). */
   async goTo(line: number, column = 1): Promise<void> {
     await this.editor().locator('.view-lines').click({ position: { x: 5, y: 5 } });
-    await this.page.keyboard.press(`${MOD}+G`);
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`:${line}:${column}`);
+    const input = await this.quickInput(`${MOD}+G`, `:${line}:${column}`);
     await input.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
   }
