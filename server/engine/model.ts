@@ -20,7 +20,7 @@ export type ObjectRole =
   | { role: 'override'; era: 'v1alpha1'; typeConfig: TypeConfig }
   /**
    * A Federated* kind no FederatedTypeConfig enables: in a group FTCs use (`unregisteredGroup`
-   * unset), or shaped like a federated resource (template with placement or overrides) in a group
+   * unset), or shaped like a federated resource (a placement, or a template with overrides) in a group
    * no FTC of the workspace uses (`unregisteredGroup`: it may be enabled only on the host cluster).
    */
   | { role: 'unknown-federated'; era: Era; expectedGroup: string; suggestion?: string; unregisteredGroup?: true }
