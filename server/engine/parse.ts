@@ -209,10 +209,10 @@ export class ParsedFile {
     readonly uri: string,
     readonly text: string,
     readonly docs: ParsedDoc[],
-    /** A file whose text this one's starts with (checked by the caller): its line index is extended, not rebuilt. */
-    prefixOf?: ParsedFile,
+    /** The line index when the caller made it from a previous file's (else it is built). */
+    lines?: LineIndex,
   ) {
-    this.lines = new LineIndex(text, prefixOf?.lines);
+    this.lines = lines ?? new LineIndex(text);
   }
 
   range(start: number, end: number): Range {
@@ -253,6 +253,8 @@ export function reparse(previous: ParsedFile | undefined, uri: string, text: str
   ) {
     return appended(previous, uri, text);
   }
+  const e = previous && previous.docs.length > 2 ? edited(previous, uri, text) : undefined;
+  if (e) return e;
   const slices = sliceDocuments(text);
   const old = new Map<string, ParsedDoc[]>();
   if (previous) {
@@ -290,7 +292,61 @@ function appended(previous: ParsedFile, uri: string, text: string): ParsedFile {
     if (i === 0 && s.end === last.end) docs.push(last);
     else docs.push(parseSlice(text, s, index));
   });
-  return new ParsedFile(uri, text, docs, previous);
+  return new ParsedFile(uri, text, docs, new LineIndex(text, previous.lines));
+}
+
+/**
+ * An edit inside a file of several documents (a keystroke, a paste): the documents before the
+ * changed line and after the changed text stay (those after are shifted); only the text between
+ * them is sliced and parsed again, and the line index is patched, not rebuilt. Undefined when the
+ * change touches the first document (where leading comments decide the first slice) or every
+ * document: the caller then slices the whole text.
+ */
+function edited(previous: ParsedFile, uri: string, text: string): ParsedFile | undefined {
+  const old = previous.text;
+  const p = commonPrefix(old, text);
+  const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+  const oldTo = old.length - s;
+  const delta = text.length - old.length;
+  const lineStart = p === 0 ? 0 : old.lastIndexOf('\n', p - 1) + 1;
+  const docs = previous.docs;
+  // kept before: documents whose following `---` line lies wholly before the changed line
+  let i = 0;
+  while (i < docs.length && docs[i].end < lineStart) i++;
+  // kept after: documents whose `---` line, and the newline before it, come after the change
+  let j = docs.length;
+  while (j > i && docs[j - 1].start > oldTo) j--;
+  if (i === 0) return undefined;
+  const from = docs[i - 1].end;
+  const to = j < docs.length ? docs[j].start + delta : text.length;
+  const middle = sliceDocuments(text.slice(from, to));
+  const out = docs.slice(0, i);
+  for (const m of middle) out.push(parseSlice(text, { start: m.start + from, end: m.end + from }, out.length));
+  for (let k = j; k < docs.length; k++) {
+    const d = docs[k];
+    const index = out.length;
+    out.push(delta === 0 && index === d.index ? d : shifted(d, { start: d.start + delta, end: d.end + delta }, index));
+  }
+  return new ParsedFile(uri, text, out, LineIndex.edited(previous.lines, text, p, oldTo));
+}
+
+/** Length of the longest common prefix (compared a chunk at a time, then a character at a time). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const CHUNK = 4096;
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the longest common suffix, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  const CHUNK = 4096;
+  let k = 0;
+  while (k + CHUNK <= max && a.slice(a.length - k - CHUNK, a.length - k) === b.slice(b.length - k - CHUNK, b.length - k)) k += CHUNK;
+  while (k < max && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  return k;
 }
 
 function shifted(d: ParsedDoc, s: DocSlice, index: number): ParsedDoc {

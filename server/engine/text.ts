@@ -23,7 +23,14 @@ export class LineIndex {
   constructor(
     readonly text: string,
     prefix?: LineIndex,
+    /** Line starts already known (LineIndex.edited). */
+    known?: number[],
   ) {
+    if (known) {
+      this.starts = known;
+      this.count = known.length;
+      return;
+    }
     let starts = [0];
     let from = 0;
     if (prefix) {
@@ -33,6 +40,37 @@ export class LineIndex {
     for (let i = text.indexOf('\n', from); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.starts = starts;
     this.count = starts.length;
+  }
+
+  /**
+   * The index of `text`, made from `prev`'s: `text` is `prev.text` with [from, oldTo) replaced.
+   * Lines that start before the change are kept, lines after it shifted; only the replacement is
+   * scanned.
+   */
+  static edited(prev: LineIndex, text: string, from: number, oldTo: number): LineIndex {
+    const delta = text.length - prev.text.length;
+    const old = prev.starts;
+    // lines starting at or before `from` (their newline is before the change)
+    let keep = prev.lineIndexAt(from) + 1;
+    const starts = old.slice(0, keep);
+    const newTo = oldTo + delta;
+    for (let i = text.indexOf('\n', from); i >= 0 && i < newTo; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    // lines whose newline comes after the change
+    keep = prev.lineIndexAt(oldTo) + 1;
+    for (let k = keep; k < prev.count; k++) starts.push(old[k] + delta);
+    return new LineIndex(text, undefined, starts);
+  }
+
+  /** The line that `offset` is on. */
+  private lineIndexAt(offset: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   get lineCount(): number {

@@ -123,3 +123,41 @@ test('appending to a file of several documents re-parses only from its last docu
   assert.equal(f1.lines.lineCount, 31);
   assert.deepEqual(f1.lines.position(f1.text.length), { line: 30, character: 0 });
 });
+
+test('an edit inside a file of several documents slices and parses only around the change', () => {
+  const docs = Array.from({ length: 30 }, (_, i) => `---\nkind: ConfigMap\nmetadata: {name: c${i}}\n`);
+  const f1 = parseFile('f.yaml', docs.join(''));
+  docs[12] = `---\nkind: ConfigMap\nmetadata: {name: longer-name}\n`; // the documents after it move
+  const f2 = reparse(f1, 'f.yaml', docs.join(''));
+  for (let i = 0; i < 12; i++) assert.equal(f2.docs[i], f1.docs[i], `document ${i} is the same object`);
+  for (let i = 13; i < 30; i++) assert.equal(f2.docs[i].yaml, f1.docs[i].yaml, `document ${i} is not parsed again`);
+  assert.deepEqual(f2.docs[12].value, { kind: 'ConfigMap', metadata: { name: 'longer-name' } });
+  const [s, e] = f2.docs[29].offsetsOf(['metadata', 'name'])!;
+  assert.equal(f2.text.slice(s, e), 'c29');
+  assert.deepEqual(f2.range(s, e).start, { line: 29 * 3 + 2, character: 17 });
+  // the previous file keeps its own line index
+  assert.deepEqual(f1.range(f1.docs[29].start, f1.docs[29].start).start, { line: 87, character: 0 });
+});
+
+test('property: any sequence of edits parses exactly as the edited text parsed afresh', () => {
+  const piece = fc.constantFrom('---\n', '--- \n', '---x\n', '--- # c\n', 'a: 1\n', '# c\n', '\n', 'b:\n  - 2\n', 'k: "---"\n', 'bad: [\n', '  x: y\n', '-', '--', '\r\n', 'z', ' ');
+  const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), ins: fc.array(piece, { maxLength: 3 }) });
+  // separators weighted up: most texts have several documents, so most edits take the edit path
+  const text0 = fc.array(fc.oneof({ arbitrary: fc.constant('---\n'), weight: 2 }, { arbitrary: piece, weight: 5 }), { minLength: 1, maxLength: 40 });
+  fc.assert(
+    fc.property(text0, fc.array(edit, { minLength: 1, maxLength: 6 }), (pieces, edits) => {
+      let text = pieces.join('');
+      let f = parseFile('p.yaml', text);
+      for (const ed of edits) {
+        const at = ed.at % (text.length + 1);
+        text = text.slice(0, at) + ed.ins.join('') + text.slice(at + ed.del);
+        const prev = f;
+        const prevShape = shape(prev);
+        f = reparse(prev, 'p.yaml', text);
+        assert.deepEqual(shape(f), shape(parseFile('p.yaml', text)));
+        assert.deepEqual(shape(prev), prevShape, 'the previous file is unchanged');
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
