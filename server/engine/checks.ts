@@ -30,7 +30,18 @@ export interface CheckContext {
   types: TypeIndex;
 }
 
+/** Resources checked between two yields of checkSteps. */
+const RESOURCES_PER_STEP = 250;
+
 export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
+  const steps = checkSteps(ctx);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/** The checks, yielding every RESOURCES_PER_STEP resources (Workspace.analysisInSteps). */
+export function* checkSteps(ctx: CheckContext): Generator<void, EngineDiagnostic[], void> {
   const out: EngineDiagnostic[] = [];
   const known = new Set(ctx.clusters.map((c) => c.name));
   const clusterNames = ctx.clusters.map((c) => c.name);
@@ -67,7 +78,11 @@ export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
   }
 
   out.push(...duplicatesInFile(ctx.objects));
-  for (const res of ctx.assembled.resources) checkResource(res, known, clusterNames, out);
+  let n = 0;
+  for (const res of ctx.assembled.resources) {
+    checkResource(res, known, clusterNames, out);
+    if (++n % RESOURCES_PER_STEP === 0) yield;
+  }
 
   for (const p of ctx.assembled.orphanPlacements) {
     out.push(diag(locate(p, ['kind']), 'warning', 'orphan-placement',

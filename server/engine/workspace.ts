@@ -11,7 +11,7 @@ import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from './typeco
 import { collectObjects, locate, type WsObject } from './objects.ts';
 import { clusterFromObject, mergeClusters, type ClusterInfo } from './inventory.ts';
 import { assemble, renderFor, type AssembleOutput, type FederatedResource, type RenderedObject } from './resources.ts';
-import { runChecks } from './checks.ts';
+import { checkSteps } from './checks.ts';
 import { compareDiagnostics, diag, type EngineDiagnostic } from './diagnostics.ts';
 
 export interface Analysis {
@@ -33,6 +33,8 @@ export class Workspace {
   private readonly clusterSources = new Map<string, ClusterInfo[]>();
   private cache: Analysis | undefined;
   private renderCache = new Map<string, RenderedObject>();
+  /** Counts changes: a stepped analysis started before a change is thrown away. */
+  private version = 0;
 
   constructor(private options: WorkspaceOptions = {}) {}
 
@@ -72,10 +74,40 @@ export class Workspace {
   private invalidate(): void {
     this.cache = undefined;
     this.renderCache = new Map();
+    this.version++;
   }
 
   analysis(): Analysis {
-    return (this.cache ??= this.analyze());
+    if (!this.cache) {
+      const steps = this.analyze();
+      let r = steps.next();
+      while (!r.done) r = steps.next();
+      this.cache = r.value;
+    }
+    return this.cache;
+  }
+
+  /**
+   * The same analysis in steps, awaiting `pause()` between them (a server gives other work a
+   * turn there). A change made during a pause starts it again; an analysis made meanwhile by
+   * `analysis()` is taken as it is.
+   */
+  async analysisInSteps(pause: () => Promise<void>): Promise<Analysis> {
+    for (;;) {
+      if (this.cache) return this.cache;
+      const version = this.version;
+      const steps = this.analyze();
+      let r = steps.next();
+      while (!r.done) {
+        await pause();
+        if (this.cache || this.version !== version) break;
+        r = steps.next();
+      }
+      if (r.done && this.version === version) {
+        this.cache ??= r.value;
+        return this.cache;
+      }
+    }
   }
 
   clusters(): ClusterInfo[] {
@@ -130,7 +162,8 @@ export class Workspace {
     return res.placement.selected.map((c) => this.render(res, c));
   }
 
-  private analyze(): Analysis {
+  /** The analysis; it yields between its phases (see analysisInSteps). */
+  private *analyze(): Generator<void, Analysis, void> {
     // Type configs: built-ins of both eras, then FederatedTypeConfigs found in the workspace.
     const configs: TypeConfig[] = [...builtinTypeConfigs('v1beta1'), ...builtinTypeConfigs('v1alpha1')];
     const pre = new TypeIndex(configs);
@@ -142,7 +175,9 @@ export class Workspace {
       if (tc) extra.push(tc);
     }
     const types = extra.length ? new TypeIndex(mergeTypeConfigs(configs, extra)) : pre;
+    if (extra.length) yield;
     const objects = extra.length ? collectObjects(this.files.values(), (o) => types.classify(o)) : firstPass;
+    yield;
 
     // Clusters: workspace objects first (they carry labels and locations), then outside sources.
     const own: ClusterInfo[] = [];
@@ -155,6 +190,7 @@ export class Workspace {
 
     const limitedScope = this.options.limitedScope ?? objects.some((o) => o.role.role === 'kubefedconfig' && getPath(o.object, ['spec', 'scope']) === 'Namespaced');
     const assembled = assemble({ objects, clusters, limitedScope });
+    yield;
 
     const diagnostics = new Map<string, EngineDiagnostic[]>();
     const add = (d: EngineDiagnostic) => {
@@ -167,7 +203,8 @@ export class Workspace {
         for (const p of doc.problems) add(diag({ uri: f.uri, range: f.range(p.start, p.end) }, 'error', 'yaml-syntax', p.message));
       }
     }
-    for (const d of runChecks({ objects, assembled, clusters, types })) add(d);
+    yield;
+    for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
     return { objects, types, clusters, assembled, resources: assembled.resources, diagnostics };

@@ -210,7 +210,7 @@ export class DocumentManager {
    */
   private async warm(): Promise<void> {
     await yieldToLoop();
-    this.ws.analysis();
+    await this.ws.analysisInSteps(yieldToLoop);
     await yieldToLoop();
   }
 

@@ -379,3 +379,38 @@ spec:
   assert.equal(isPropagated(by('on')), true);
   assert.equal(w.resources().find((r) => r.name === 'lonely'), undefined, 'a placement without template is no resource');
 });
+
+test('analysisInSteps: the same analysis in steps; a change during a pause starts it again', async () => {
+  const many = Array.from({ length: 600 }, (_, i) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: c${i}, namespace: demo}
+spec:
+  template: {data: {a: "1"}}
+  placement: {clusters: [{name: cluster${(i % 4) + 1}}]}
+`).join('---\n');
+  const stepped = ws({ 'ns.yaml': FNS, 'many.yaml': many });
+  const whole = ws({ 'ns.yaml': FNS, 'many.yaml': many });
+  let pauses = 0;
+  const a = await stepped.analysisInSteps(async () => {
+    pauses++;
+    await new Promise((r) => setImmediate(r));
+  });
+  assert.ok(pauses >= 4, `paused ${pauses} times`);
+  assert.deepEqual(stepped.allDiagnostics(), whole.allDiagnostics());
+  assert.equal(a, stepped.analysis(), 'the stepped analysis is the cached one');
+  assert.equal(codes(stepped.diagnostics('many.yaml')).filter((c) => c === 'unknown-cluster').length, 150);
+  // An edit while paused: the result is the analysis of the edited workspace.
+  const edited = many.replace('cluster1}]', 'cluster9}]');
+  let changed = false;
+  stepped.setFile('many.yaml', many.replace('c0,', 'c0x,'));
+  const b = await stepped.analysisInSteps(async () => {
+    if (!changed) {
+      changed = true;
+      stepped.setFile('many.yaml', edited);
+    }
+    await new Promise((r) => setImmediate(r));
+  });
+  whole.setFile('many.yaml', edited);
+  assert.deepEqual(b.diagnostics.get('many.yaml'), whole.diagnostics('many.yaml'));
+  assert.equal(codes(b.diagnostics.get('many.yaml') ?? []).filter((c) => c === 'unknown-cluster').length, 151);
+});
