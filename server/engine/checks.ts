@@ -33,13 +33,6 @@ export interface CheckContext {
 /** Resources checked between two yields of checkSteps. */
 const RESOURCES_PER_STEP = 250;
 
-export function runChecks(ctx: CheckContext): EngineDiagnostic[] {
-  const steps = checkSteps(ctx);
-  let r = steps.next();
-  while (!r.done) r = steps.next();
-  return r.value;
-}
-
 /** The checks, yielding every RESOURCES_PER_STEP resources (Workspace.analysisInSteps). */
 export function* checkSteps(ctx: CheckContext): Generator<void, EngineDiagnostic[], void> {
   const out: EngineDiagnostic[] = [];
