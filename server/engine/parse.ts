@@ -243,17 +243,7 @@ export function parseFile(uri: string, text: string): ParsedFile {
  * matched by content, so an edit in one document re-parses that document only).
  */
 export function reparse(previous: ParsedFile | undefined, uri: string, text: string): ParsedFile {
-  // (the previous text ends a line, so each of its `---` lines stays one whatever follows)
-  if (
-    previous &&
-    previous.docs.length > 1 &&
-    previous.text.endsWith('\n') &&
-    text.length > previous.text.length &&
-    text.slice(0, previous.text.length) === previous.text
-  ) {
-    return appended(previous, uri, text);
-  }
-  const e = previous && previous.docs.length > 2 ? edited(previous, uri, text) : undefined;
+  const e = previous && previous.docs.length > 1 ? edited(previous, uri, text) : undefined;
   if (e) return e;
   const slices = sliceDocuments(text);
   const old = new Map<string, ParsedDoc[]>();
@@ -277,30 +267,12 @@ export function reparse(previous: ParsedFile | undefined, uri: string, text: str
 }
 
 /**
- * Text added at the end of a file of several documents (a large file handed over in growing
- * prefixes, typing at the end): every document but the last stays as it is; only the text from
- * the last document's `---` on is sliced and parsed again.
- */
-function appended(previous: ParsedFile, uri: string, text: string): ParsedFile {
-  const keep = previous.docs.length - 1;
-  const last = previous.docs[keep];
-  const from = last.start; // a `---` line: slicing the rest alone gives the same boundaries
-  const tail = sliceDocuments(text.slice(from)).map((s) => ({ start: s.start + from, end: s.end + from }));
-  const docs = previous.docs.slice(0, keep);
-  tail.forEach((s, i) => {
-    const index = keep + i;
-    if (i === 0 && s.end === last.end) docs.push(last);
-    else docs.push(parseSlice(text, s, index));
-  });
-  return new ParsedFile(uri, text, docs, new LineIndex(text, previous.lines));
-}
-
-/**
- * An edit inside a file of several documents (a keystroke, a paste): the documents before the
- * changed line and after the changed text stay (those after are shifted); only the text between
- * them is sliced and parsed again, and the line index is patched, not rebuilt. Undefined when the
- * change touches the first document (where leading comments decide the first slice) or every
- * document: the caller then slices the whole text.
+ * An edit inside a file of several documents (a keystroke, a paste, text added at the end as when
+ * a large file is handed over in growing prefixes): the documents before the changed line and
+ * after the changed text stay (those after are shifted); only the text between them is sliced and
+ * parsed again, and the line index is patched, not rebuilt. Undefined when the change touches the
+ * first document (where leading comments decide the first slice): the caller then slices the
+ * whole text.
  */
 function edited(previous: ParsedFile, uri: string, text: string): ParsedFile | undefined {
   const old = previous.text;
@@ -321,7 +293,12 @@ function edited(previous: ParsedFile, uri: string, text: string): ParsedFile | u
   const to = j < docs.length ? docs[j].start + delta : text.length;
   const middle = sliceDocuments(text.slice(from, to));
   const out = docs.slice(0, i);
-  for (const m of middle) out.push(parseSlice(text, { start: m.start + from, end: m.end + from }, out.length));
+  for (const m of middle) {
+    const slice = { start: m.start + from, end: m.end + from };
+    // the first one may still be the old document, wholly before the change (text added at the end)
+    const same = out.length === i && slice.start === docs[i].start && slice.end === docs[i].end && slice.end <= p;
+    out.push(same ? docs[i] : parseSlice(text, slice, out.length));
+  }
   for (let k = j; k < docs.length; k++) {
     const d = docs[k];
     const index = out.length;

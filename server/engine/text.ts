@@ -13,33 +13,20 @@ export interface Location {
 }
 
 export class LineIndex {
-  /** Offsets where lines start; may be shared with (and longer than) other indexes: use `count`. */
+  /** Offsets where lines start. */
   private readonly starts: number[];
-  private readonly count: number;
-  /**
-   * `prefix`: the index of a text that `text` starts with (the caller checked): its lines are
-   * not scanned again, and its array is shared when no other index extended it yet.
-   */
   constructor(
     readonly text: string,
-    prefix?: LineIndex,
     /** Line starts already known (LineIndex.edited). */
     known?: number[],
   ) {
     if (known) {
       this.starts = known;
-      this.count = known.length;
       return;
     }
-    let starts = [0];
-    let from = 0;
-    if (prefix) {
-      starts = prefix.starts.length === prefix.count ? prefix.starts : prefix.starts.slice(0, prefix.count);
-      from = prefix.text.length;
-    }
-    for (let i = text.indexOf('\n', from); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.starts = starts;
-    this.count = starts.length;
   }
 
   /**
@@ -57,14 +44,14 @@ export class LineIndex {
     for (let i = text.indexOf('\n', from); i >= 0 && i < newTo; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     // lines whose newline comes after the change
     keep = prev.lineIndexAt(oldTo) + 1;
-    for (let k = keep; k < prev.count; k++) starts.push(old[k] + delta);
-    return new LineIndex(text, undefined, starts);
+    for (let k = keep; k < old.length; k++) starts.push(old[k] + delta);
+    return new LineIndex(text, starts);
   }
 
   /** The line that `offset` is on. */
   private lineIndexAt(offset: number): number {
     let lo = 0;
-    let hi = this.count - 1;
+    let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid] <= offset) lo = mid;
@@ -74,7 +61,7 @@ export class LineIndex {
   }
 
   get lineCount(): number {
-    return this.count;
+    return this.starts.length;
   }
 
   position(offset: number): Position {
@@ -84,9 +71,9 @@ export class LineIndex {
   }
 
   offset(pos: Position): number {
-    if (pos.line >= this.count) return this.text.length;
+    if (pos.line >= this.starts.length) return this.text.length;
     const lineStart = this.starts[Math.max(0, pos.line)];
-    const next = pos.line + 1 < this.count ? this.starts[pos.line + 1] : this.text.length + 1;
+    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length + 1;
     return Math.min(lineStart + Math.max(0, pos.character), next - 1);
   }
 

@@ -119,7 +119,7 @@ test('appending to a file of several documents re-parses only from its last docu
   for (let i = 0; i < 10; i++) assert.equal(f2.docs[i], f1.docs[i], `document ${i} is the same object`);
   assert.deepEqual(f2.docs[19].value, { kind: 'ConfigMap', metadata: { name: 'c19' } });
   assert.deepEqual(f2.range(f2.docs[19].start, f2.docs[19].start + 3).start, { line: 57, character: 0 });
-  // the earlier file is unchanged by the later one sharing its line index
+  // the earlier file keeps its own line index
   assert.equal(f1.lines.lineCount, 31);
   assert.deepEqual(f1.lines.position(f1.text.length), { line: 30, character: 0 });
 });
