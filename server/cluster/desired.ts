@@ -29,10 +29,6 @@ export function resourceKeyOf(res: FederatedResource): string {
 }
 
 /** The federated object KubeFed reads (after an RSP rewrote it), or the v1alpha1 template. */
-export function federatedObjectOf(res: FederatedResource): JsonObject {
-  return res.era === 'v1beta1' ? (res.effective ?? res.main!.object) : res.main!.object;
-}
-
 export function isNamespaceTarget(res: FederatedResource): boolean {
   return res.targetKind === 'Namespace' && !res.typeConfig.targetGroup;
 }

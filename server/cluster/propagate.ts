@@ -9,7 +9,7 @@
  * KubeFed's status vocabulary and what to do.
  */
 import type { FederatedResource } from '../engine/resources.ts';
-import { isPropagated } from '../engine/resources.ts';
+import { federatedObjectOf, isPropagated } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import type { Era } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
@@ -24,7 +24,6 @@ import {
   desiredFor,
   describeRef,
   FEDERATED_RESOURCE_ANNOTATION,
-  federatedObjectOf,
   isNamespaceTarget,
   resourceKeyOf,
   sourceOf,

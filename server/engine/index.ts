@@ -4,7 +4,7 @@
  */
 export { Workspace, type Analysis, type WorkspaceOptions } from './workspace.ts';
 export type { FederatedResource, RenderedObject, PlacementResult, ClusterReason, RspInfo } from './resources.ts';
-export { isPropagated, overriddenPaths, renderFor, targetTypeOf } from './resources.ts';
+export { federatedObjectOf, isPropagated, overriddenPaths, renderFor, targetTypeOf } from './resources.ts';
 export type { WsObject } from './objects.ts';
 export { locate, objectLocation, describe } from './objects.ts';
 export { parseFile, reparse, parseSlice, sliceDocuments, objectsOf, ParsedFile, ParsedDoc, type PathSegment } from './parse.ts';

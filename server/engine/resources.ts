@@ -235,7 +235,7 @@ function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedC
     }
   }
   if (res.era === 'v1beta1') {
-    const fo = res.effective ?? res.main!.object;
+    const fo = federatedObjectOf(res);
     const r = placeV1beta1({ federatedObject: fo, clusters: kfClusters, federatedNamespace: fns, limitedScope });
     res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason>, error: r.error, namespaceNotFederated: r.namespaceNotFederated };
     if (fns !== undefined) {
@@ -299,6 +299,11 @@ function applyRsp(
   }
 }
 
+/** The federated object as KubeFed sees it: a v1beta1 one as its RSP rewrote it; a v1alpha1 template. */
+export function federatedObjectOf(res: FederatedResource): JsonObject {
+  return res.era === 'v1beta1' ? (res.effective ?? res.main!.object) : res.main!.object;
+}
+
 /** Whether the sync controller propagates this resource: it has its main object and its type's propagation is enabled. */
 export function isPropagated(res: FederatedResource): boolean {
   return !!res.main && res.typeConfig.propagationEnabled !== false;
@@ -311,7 +316,7 @@ export function isPropagated(res: FederatedResource): boolean {
 export function overriddenPaths(res: FederatedResource, cluster: string): string[] {
   const paths: string[] = [];
   if (res.era === 'v1beta1') {
-    const ovs = getPath(res.effective ?? res.main?.object, ['spec', 'overrides']);
+    const ovs = res.main ? getPath(federatedObjectOf(res), ['spec', 'overrides']) : undefined;
     if (!Array.isArray(ovs)) return paths;
     for (const e of ovs) {
       if (!isObject(e) || e.clusterName !== cluster || !Array.isArray(e.clusterOverrides)) continue;
@@ -337,7 +342,7 @@ export function overriddenPaths(res: FederatedResource, cluster: string): string
 export function renderFor(res: FederatedResource, cluster: string, clusterObject?: JsonObject): RenderedObject {
   const tc = res.typeConfig;
   if (res.era === 'v1beta1') {
-    const fo = res.effective ?? res.main!.object;
+    const fo = federatedObjectOf(res);
     const r = renderV1beta1({ targetType: targetTypeOf(tc), federatedObject: fo, clusterName: cluster, clusterObject });
     const paths = overriddenPaths(res, cluster);
     return r.ok
