@@ -6,7 +6,7 @@
 import type { Connection, Position, Range } from 'vscode-languageserver';
 import type { Workspace } from '../engine/index.ts';
 import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/index.ts';
-import { isObject, type Json, type JsonObject } from '../engine/index.ts';
+import { isObject, isSecretPath, SECRET_MASK, type Json, type JsonObject } from '../engine/index.ts';
 import type { DocumentManager } from './documents.ts';
 import type { SchemaRegistry } from './schemas.ts';
 import type { Slice, YamlService } from './yamlService.ts';
@@ -132,6 +132,14 @@ export function toPointer(path: readonly PathSegment[]): string {
 export function contains(r: Range, p: Position): boolean {
   const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
   return before(r.start, p) && before(p, r.end);
+}
+
+/**
+ * A template value as hovers and hints show it: a Secret's data value masked unless the setting
+ * kubefed.maskSecrets is off. `path` is relative to the object (segments or a JSON pointer).
+ */
+export function shownValue(ctx: ServerContext, kind: string, path: readonly PathSegment[] | string, value: Json | undefined): Json | undefined {
+  return value !== undefined && ctx.settings.maskSecrets !== false && isSecretPath(kind, path) ? SECRET_MASK : value;
 }
 
 /** The value at a path of keys and array indexes (own properties only). */

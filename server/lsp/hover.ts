@@ -4,10 +4,10 @@
  * Everything else: yaml-language-server's schema description.
  */
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver';
-import { isObject, isSecretPath, SECRET_MASK, type JsonObject } from '../engine/index.ts';
+import { isObject, type JsonObject } from '../engine/index.ts';
 import type { ParsedDoc, PathSegment } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
-import { docAt, getIn, type ServerContext } from './context.ts';
+import { docAt, getIn, shownValue, type ServerContext } from './context.ts';
 import { clusterPreviewMarkdown, placementMarkdown, replicaDetail, replicaSummary } from './preview.ts';
 
 export interface ClusterRef {
@@ -126,7 +126,7 @@ function templateFieldMarkdown(ctx: ServerContext, res: FederatedResource, doc: 
     const hit = r.overriddenPaths.some((p) => p === pointer || p.startsWith(pointer + '/') || pointer.startsWith(p + '/'));
     touched ||= hit;
     const v = r.ok ? getIn(r.object, rel.slice(2)) : undefined;
-    const shown = !r.ok ? `_${r.status ?? 'failed'}_` : v === undefined ? '∅' : `\`${JSON.stringify(ctx.settings.maskSecrets !== false && isSecretPath(res.targetKind, rel.slice(2)) ? SECRET_MASK : v)}\``;
+    const shown = !r.ok ? `_${r.status ?? 'failed'}_` : v === undefined ? '∅' : `\`${JSON.stringify(shownValue(ctx, res.targetKind, rel.slice(2), v))}\``;
     rows.push(`| ${cluster} | ${shown} | ${hit ? 'overridden' : ''} |`);
   }
   if (!touched) return undefined;

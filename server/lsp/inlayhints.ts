@@ -3,8 +3,8 @@
  * such field.
  */
 import { InlayHintKind, type CancellationToken, type InlayHint, type InlayHintParams } from 'vscode-languageserver';
-import { isObject, isSecretPath, SECRET_MASK, type Json } from '../engine/index.ts';
-import { getIn, type ServerContext } from './context.ts';
+import { isObject, type Json } from '../engine/index.ts';
+import { getIn, shownValue, type ServerContext } from './context.ts';
 import { valueAtPointer } from '../engine/pointer.ts';
 
 function show(v: Json | undefined): string {
@@ -13,10 +13,6 @@ function show(v: Json | undefined): string {
   return s.length > 40 ? s.slice(0, 39) + '…' : s;
 }
 
-/** Secret values are not repeated in hints (setting kubefed.maskSecrets). */
-function masked(ctx: ServerContext, kind: string, path: string | readonly (string | number)[]): boolean {
-  return ctx.settings.maskSecrets !== false && isSecretPath(kind, path);
-}
 
 export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token: CancellationToken): InlayHint[] {
   const uri = params.textDocument.uri;
@@ -38,8 +34,7 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
           if (!r) return;
           const pos = file.lines.position(r[1]);
           if (!inRange(pos.line)) return;
-          const value = valueAtPointer(template, co.path);
-          const old = value !== undefined && masked(ctx, res.targetKind, co.path) ? SECRET_MASK : value;
+          const old = shownValue(ctx, res.targetKind, co.path, valueAtPointer(template, co.path));
           const verb = co.op === 'remove' ? 'removes' : co.op === 'add' && old === undefined ? 'adds to' : 'template';
           out.push({
             position: pos,
@@ -56,8 +51,7 @@ export function onInlayHints(ctx: ServerContext, params: InlayHintParams, _token
       if (!path?.length) continue;
       const field = path[path.length - 1];
       const template = res.targetKind === 'Namespace' ? res.main?.object : getIn(res.main?.object, ['spec', 'template']);
-      const value = getIn(template, path);
-      const old = value !== undefined && masked(ctx, res.targetKind, path) ? SECRET_MASK : value;
+      const old = shownValue(ctx, res.targetKind, path, getIn(template, path));
       const list = getIn(ov.object, ['spec', 'overrides']);
       if (!Array.isArray(list)) continue;
       list.forEach((e, i) => {

@@ -120,7 +120,7 @@ describe('hover, code lens, inlay hints', () => {
     c.close(uri);
   });
 
-  it('inlay hints do not repeat Secret values', async () => {
+  it('hovers and inlay hints do not repeat Secret values', async () => {
     const uri = uriOf(join(folder, 'scratch-secret.yaml'));
     const text = `apiVersion: types.kubefed.io/v1beta1
 kind: FederatedSecret
@@ -145,6 +145,10 @@ spec:
 `;
     c.open(uri, text);
     await c.waitDiagnostics(uri);
+    // the per-cluster table of a hover on the overridden Secret field
+    const hover = hoverText(await c.hover(uri, positionOf(text, 'password: c2VjcmV0', 2)));
+    assert.match(hover, /\| cluster1 \| `"••••••••"` \| overridden \|/);
+    assert.doesNotMatch(hover, /c2VjcmV0|b3RoZXI=/);
     const hints = await c.inlayHints(uri, { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } });
     assert.deepEqual(
       hints.map((h) => h.label),
