@@ -56,7 +56,7 @@ export function isFailure(status: string): boolean {
   return status !== '' && status !== 'WaitingForRemoval';
 }
 
-export type Operation = 'create' | 'update' | 'delete' | 'orphan' | 'removeManagedLabel' | 'prune' | 'read';
+export type Operation = 'create' | 'update' | 'delete' | 'removeManagedLabel' | 'prune' | 'read';
 
 function failedStatus(op: Operation): KubeFedStatus {
   switch (op) {
@@ -67,7 +67,6 @@ function failedStatus(op: Operation): KubeFedStatus {
     case 'delete':
     case 'prune':
       return 'DeletionFailed';
-    case 'orphan':
     case 'removeManagedLabel':
       return 'LabelRemovalFailed';
     case 'read':
@@ -84,7 +83,6 @@ function timedOutStatus(op: Operation): KubeFedStatus {
     case 'delete':
     case 'prune':
       return 'DeletionTimedOut';
-    case 'orphan':
     case 'removeManagedLabel':
       return 'LabelRemovalTimedOut';
     case 'read':

@@ -116,6 +116,6 @@ test('every KubeFed status and reason has something to say; errors map to status
   assert.equal(failureOf('update', http(409, 'the object has been modified')).reason, 'Modified');
   assert.equal(failureOf('create', http(404, 'namespaces "x" not found')).reason, 'NamespaceMissing');
   assert.equal(failureOf('delete', http(500, 'etcd')).status, 'DeletionFailed');
-  assert.equal(failureOf('orphan', new ApiError('timeout', 't')).status, 'LabelRemovalTimedOut');
+  assert.equal(failureOf('removeManagedLabel', new ApiError('timeout', 't')).status, 'LabelRemovalTimedOut');
   assert.equal(failureOf('read', new ApiError('auth', 'no', 401)).status, 'ClusterNotReady');
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../server/engine/workspace.ts';
 import type { EngineDiagnostic } from '../../server/engine/diagnostics.ts';
+import type { JsonObject } from '../../server/engine/json.ts';
 
 const CLUSTERS = ['cluster1', 'cluster2', 'cluster3']
   .map(
@@ -417,7 +418,7 @@ spec:
 
 test('setObjects: objects read from a cluster get the same analysis as file contents, under a virtual document', async () => {
   const { Workspace, objectSourceUri, isObjectSourceUri } = await import('../../server/engine/workspace.ts');
-  const objects = [
+  const objects: JsonObject[] = [
     { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'cm', namespace: 'ns', managedFields: [{ manager: 'x' }] }, spec: { template: { data: { a: '1' } }, placement: { clusters: [{ name: 'c1' }] }, overrides: [{ clusterName: 'c1', clusterOverrides: [{ path: '/data/a', value: '2' }] }] } },
     { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'ns', namespace: 'ns' }, spec: { placement: { clusterSelector: {} } } },
     { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { name: 'c1', namespace: 'kube-federation-system' }, spec: { apiEndpoint: 'https://c1', secretRef: { name: 's' } } },
