@@ -21,8 +21,8 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ClusterSummary, KubefedClient, PlacementResult } from './languageClient.ts';
+import type { KubefedClient } from './languageClient.ts';
+import type { InventoryCluster, PlacementResponse } from '../server/lsp/protocol.ts';
 import type { Output } from './outputChannel.ts';
 import type { ResultRun } from './resultsView.ts';
 import { makeNonce, webviewHtml } from '../webview/html.ts';
@@ -38,7 +38,7 @@ import {
   type ReportLike,
   type WebviewMessage,
 } from '../webview/messages.ts';
-import { escapeHtml, liveKey } from '../webview/viewModel.ts';
+import { escapeHtml, liveKey, placementErrorText } from '../webview/viewModel.ts';
 
 export type { LiveState } from '../webview/messages.ts';
 
@@ -49,22 +49,12 @@ export interface PlacementFocus {
 
 /** What the panel needs from the language server. */
 interface PlacementSource {
-  placement(): Promise<PlacementResult>;
-  clusters(): Promise<ClusterSummary[]>;
+  placement(): Promise<PlacementResponse>;
+  clusters(): Promise<InventoryCluster[]>;
   onInventoryChanged(listener: () => void): vscode.Disposable;
 }
 
-/** Accepts the raw `LanguageClient` or the extension's `KubefedClient` wrapper. */
-function sourceOf(client: LanguageClient | KubefedClient): PlacementSource {
-  if ('sendRequest' in client && typeof client.sendRequest === 'function') {
-    const lc = client as LanguageClient;
-    return {
-      placement: () => lc.sendRequest<PlacementResult>('kubefed/placement', {}),
-      clusters: async () => (await lc.sendRequest<{ clusters?: ClusterSummary[] }>('kubefed/clusters', {})).clusters ?? [],
-      onInventoryChanged: (l) => lc.onNotification('kubefed/inventoryChanged', () => l()),
-    };
-  }
-  const kc = client as KubefedClient;
+function sourceOf(kc: KubefedClient): PlacementSource {
   return {
     placement: () => kc.placement(),
     clusters: () => kc.clusters(),
@@ -141,7 +131,7 @@ export function liveStatesFromRun(run: ResultRun, resources: PlacementModel['res
 }
 
 /** Creates the placement panel (once) or reveals it. */
-export function showPlacementPanel(context: vscode.ExtensionContext, client: LanguageClient | KubefedClient, focus?: PlacementFocus): void {
+export function showPlacementPanel(context: vscode.ExtensionContext, client: KubefedClient, focus?: PlacementFocus): void {
   if (!current) {
     current = new PlacementPanel(context, client);
     context.subscriptions.push(current);
@@ -169,7 +159,7 @@ export class PlacementPanel implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    client: LanguageClient | KubefedClient,
+    client: KubefedClient,
     private readonly out?: Output,
     results?: { onDidAdd: vscode.Event<ResultRun> },
   ) {
@@ -270,7 +260,7 @@ export class PlacementPanel implements vscode.Disposable {
     const gen = ++this.generation;
     let model: PlacementModel;
     try {
-      const [placement, clusters] = await Promise.all([this.source.placement(), this.source.clusters().catch(() => [] as ClusterSummary[])]);
+      const [placement, clusters] = await Promise.all([this.source.placement(), this.source.clusters().catch(() => [] as InventoryCluster[])]);
       model = {
         clusters: placement.clusters ?? [],
         resources: placement.resources ?? [],
@@ -279,9 +269,9 @@ export class PlacementPanel implements vscode.Disposable {
     } catch (err) {
       if (gen !== this.generation || !this.panel) return;
       this.out?.error('placement view', err);
-      const message = `The placement could not be computed: ${err instanceof Error ? err.message : String(err)}`;
+      const message = placementErrorText(err instanceof Error ? err.message : String(err));
       if (this.hasBundle()) this.send({ type: 'error', message });
-      else panel.webview.html = staticPage(panel.webview, `<p>${escapeHtml(message)}</p>`);
+      else panel.webview.html = staticPage(panel.webview, `<p style="white-space:pre-wrap">${escapeHtml(message)}</p>`);
       return;
     }
     if (gen !== this.generation || !this.panel) return;

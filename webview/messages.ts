@@ -14,10 +14,10 @@
  *   {type: 'openDiff', resourceId, cluster}
  *   (all three may say `preserveFocus: true`: a mouse click keeps the focus in the view)
  *
- * The model is the language server's answer to `kubefed/placement`: its types come from there
- * (types only; nothing of the server is bundled into the view).
+ * The model is the language server's answer to `kubefed/placement`: its types come from the
+ * protocol (server/lsp/protocol.ts; types only, nothing of the server is bundled into the view).
  */
-import type { PlacementResult } from '../server/lsp/requests.ts';
+import type { InventoryChange, PlacedResource, PlacementReason, PlacementResponse } from '../server/lsp/protocol.ts';
 
 export interface SourcePosition {
   line: number;
@@ -31,24 +31,14 @@ export interface SourceLocation {
 }
 
 /** One federated resource as `kubefed/placement` answers it, override counts included. */
-export type PlacementResource = PlacementResult['resources'][number];
+export type PlacementResource = PlacedResource;
 
-/** Why a cluster is in or out: `why` is machine-readable (`explicit-list`, `not-ready`, …), `text` the engine's words. */
-export type ClusterReason = PlacementResource['reasons'][string];
-
-/** A member cluster as `kubefed/clusters` answers it (the part the view uses). */
-export interface ClusterInfo {
-  name: string;
-  labels?: Record<string, string>;
-  ready?: boolean;
-  source?: string;
-}
+/** Why a cluster is in or out: `why` is the engine's `PlacementWhy` (`explicit-list`, `not-ready`, …), `text` its words. */
+export type ClusterReason = PlacementReason;
 
 /** What the view shows: `kubefed/placement` (+ `kubefed/clusters` for labels and readiness). */
-export interface PlacementModel {
-  clusters: string[];
-  resources: PlacementResource[];
-  clusterInfo?: ClusterInfo[];
+export interface PlacementModel extends PlacementResponse {
+  clusterInfo?: InventoryChange['clusters'];
 }
 
 export type LiveStateKind = 'in-sync' | 'drifted' | 'missing' | 'error';

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWebview } from '../../webview/build.mjs';
 import type { LiveState } from '../../webview/messages.ts';
+import { placementErrorText } from '../../webview/viewModel.ts';
 import {
   chromiumPath,
   makeModel,
@@ -279,6 +280,28 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     assert.deepEqual(await p.evaluate(() => (window as any).__csp), [], 'no Content-Security-Policy violation');
     assert.deepEqual(w.errors, [], 'no page errors');
     assert.deepEqual(notFound, [], 'every file the page loads exists');
+    await ctx.close();
+  });
+
+  test('an error of kubefed/placement shows in the banner with what to do next, not "No federated resources"', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 900, height: 500 } });
+    const p = await ctx.newPage();
+    const w: Watch = { dialogs: [], errors: [] };
+    await openPage(p, w);
+    const shown = () => p.evaluate(() => ({ banner: document.getElementById('banner')!.hidden ? '' : document.getElementById('banner')!.textContent, empty: document.getElementById('empty')!.hidden ? '' : document.getElementById('empty-text')!.textContent }));
+    await postAndPaint(p, { type: 'model', model: { clusters: ['cluster-01'], resources: [] } });
+    assert.deepEqual(await shown(), { banner: '', empty: 'No federated resources in the workspace.' });
+    const message = placementErrorText('kubefed/placement failed: labels is not iterable');
+    await p.evaluate((m) => window.postMessage({ type: 'error', message: m }, '*'), message);
+    await p.waitForFunction(() => !document.getElementById('banner')!.hidden);
+    const s = await shown();
+    assert.equal(s.banner, message);
+    assert.doesNotMatch(`${s.banner} ${s.empty}`, /No federated resources/);
+    assert.ok(await p.locator('#banner').isVisible());
+    // a placement computed again clears the error
+    await postAndPaint(p, { type: 'model', model: makeModel(3, 2) });
+    assert.deepEqual(await shown(), { banner: '', empty: '' });
+    assert.deepEqual(w.errors, []);
     await ctx.close();
   });
 

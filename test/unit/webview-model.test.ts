@@ -21,7 +21,9 @@ import {
   liveKey,
   nodeId,
   parentIndex,
+  panelNotice,
   parseLabelSelector,
+  placementErrorText,
   pathTo,
   reasonCategory,
   reasonShort,
@@ -35,10 +37,11 @@ import {
 } from '../../webview/viewModel.ts';
 import { isHostMessage, isWebviewMessage, liveStateKind, liveStatesFromReport, resourceKey, toLiveState, type LiveState, type PlacementModel, type PlacementResource } from '../../webview/messages.ts';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/html.ts';
+import type { PlacementWhy } from '../../server/engine/placement.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-function res(ns: string, kind: string, name: string, selected: string[], reasons: Record<string, [string, string?]>, extra: Partial<PlacementResource> = {}): PlacementResource {
+function res(ns: string, kind: string, name: string, selected: string[], reasons: Record<string, [PlacementWhy, string?]>, extra: Partial<PlacementResource> = {}): PlacementResource {
   return {
     id: `v1beta1:${kind.replace(/^Federated/, '')}:${ns}/${name}`,
     era: 'v1beta1',
@@ -58,9 +61,9 @@ function sample(): PlacementModel {
   return {
     clusters: ['eu1', 'eu2', 'us1'],
     clusterInfo: [
-      { name: 'eu1', labels: { region: 'eu', tier: 'gold' }, ready: true },
-      { name: 'eu2', labels: { region: 'eu' }, ready: true },
-      { name: 'us1', labels: { region: 'us' }, ready: false },
+      { name: 'eu1', labels: { region: 'eu', tier: 'gold' }, ready: true, source: 'workspace' },
+      { name: 'eu2', labels: { region: 'eu' }, ready: true, source: 'workspace' },
+      { name: 'us1', labels: { region: 'us' }, ready: false, source: 'settings' },
     ],
     resources: [
       res('web', 'FederatedDeployment', 'frontend', ['eu1', 'eu2'], { eu1: ['explicit-list', 'listed in placement.clusters'], eu2: ['explicit-list', 'listed in placement.clusters'], us1: ['not-ready', 'cluster not ready'] }, {
@@ -159,7 +162,7 @@ test('cells: why in or out, override count, RSP replicas, live state, readiness'
   // a cluster the server gave no reason for
   assert.deepEqual(cellOf(res('a', 'FederatedX', 'x', ['c9'], {}), 'c9').reason, 'placed');
 
-  const cases: [string, boolean, string, string][] = [
+  const cases: [PlacementWhy | undefined, boolean, string, string][] = [
     ['explicit-list', true, 'list', 'listed'],
     ['not-in-list', false, 'list', 'not listed'],
     ['empty-list', false, 'list', 'empty list'],
@@ -172,13 +175,13 @@ test('cells: why in or out, override count, RSP replicas, live state, readiness'
     ['namespace-without-placement', true, 'namespace', 'namespace placement'],
     ['not-ready', false, 'not-ready', 'not ready'],
     ['no-placement', false, 'none', 'no placement'],
-    ['unknown', true, 'other', 'placed'],
-    ['unknown', false, 'none', 'no placement'],
+    [undefined, true, 'other', 'placed'],
+    [undefined, false, 'none', 'no placement'],
   ];
   for (const [why, placed, category, short] of cases) {
     const c = reasonCategory(why, placed);
-    assert.equal(c, category, why);
-    assert.equal(reasonShort({ why, placed, category: c }), short, why);
+    assert.equal(c, category, String(why));
+    assert.equal(reasonShort({ why, placed, category: c }), short, String(why));
   }
 });
 
@@ -312,6 +315,31 @@ test('summary counts resources, clusters, placements, errors and live states', (
   assert.deepEqual(summarize(model, live), { resources: 5, clusters: 3, placements: 6, errors: 1, live: { 'in-sync': 1, drifted: 0, missing: 1, error: 0 } });
 });
 
+test('a kubefed/placement error is shown with what to do next, never as "No federated resources"', () => {
+  const none: PlacementModel = { clusters: ['eu1'], resources: [] };
+  assert.deepEqual(panelNotice(undefined, '', 0), { banner: '', empty: '', clearFilters: false });
+  assert.deepEqual(panelNotice(none, '', 0), { banner: '', empty: 'No federated resources in the workspace.', clearFilters: false });
+  const error = placementErrorText('kubefed/placement failed: labels is not iterable');
+  assert.match(error, /^The placement could not be computed: kubefed\/placement failed: labels is not iterable\n/);
+  assert.match(error, /KubeFed: Show Output/);
+  assert.match(error, /Refresh/);
+  assert.match(placementErrorText('  '), /computed: no reason given/);
+  // the first answer failed, or the last model had no resources: the error, nothing else
+  for (const model of [undefined, none]) {
+    const n = panelNotice(model, error, 0);
+    assert.equal(n.banner, error);
+    assert.doesNotMatch(`${n.banner} ${n.empty}`, /No federated resources/);
+  }
+  // an earlier placement stays under the banner, said to be the last one computed
+  const model = sample();
+  const rows = flatten(buildTree({ model, view: 'resources', filters: EMPTY_FILTERS }), {}).length;
+  const stale = panelNotice(model, error, rows);
+  assert.equal(stale.empty, '');
+  assert.ok(stale.banner.startsWith(error) && /last placement that was computed/.test(stale.banner), stale.banner);
+  assert.deepEqual(panelNotice(model, '', 0), { banner: '', empty: 'Nothing matches the filters.', clearFilters: true });
+  assert.deepEqual(panelNotice(model, '', rows), { banner: '', empty: '', clearFilters: false });
+});
+
 test('text helpers: escaping, control and bidi characters, length, relative time', () => {
   assert.equal(escapeHtml(XSS), '&lt;img src=x onerror=alert(1)&gt;');
   assert.equal(escapeHtml(`"'&\`<>`), '&quot;&#39;&amp;&#96;&lt;&gt;');
@@ -441,7 +469,7 @@ const arbModel: fc.Arbitrary<PlacementModel> = fc
         kind: fc.constantFrom('FederatedDeployment', 'FederatedSecret', 'FederatedService'),
         name: fc.oneof(fc.constantFrom('a', 'api', 'web', XSS), fc.string({ maxLength: 6 })),
         placed: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
-        whys: fc.array(fc.constantFrom('explicit-list', 'not-in-list', 'selector-match', 'selector-mismatch', 'excluded-by-namespace', 'not-ready'), { minLength: 6, maxLength: 6 }),
+        whys: fc.array(fc.constantFrom<PlacementWhy>('explicit-list', 'not-in-list', 'selector-match', 'selector-mismatch', 'excluded-by-namespace', 'not-ready'), { minLength: 6, maxLength: 6 }),
       }),
       { maxLength: 25 },
     ),
@@ -466,7 +494,7 @@ const arbModel: fc.Arbitrary<PlacementModel> = fc
         reasons: Object.fromEntries(clusters.map((c, i) => [c, { selected: r.placed[i], why: r.whys[i], text: r.whys[i] }])),
       });
     }
-    return { clusters, resources: list, clusterInfo: clusters.map((name, i) => ({ name, labels: ls[i], ready: i !== 2 })) };
+    return { clusters, resources: list, clusterInfo: clusters.map((name, i) => ({ name, labels: ls[i], ready: i !== 2, source: 'workspace' as const })) };
   });
 
 const arbFilters: fc.Arbitrary<Filters> = fc.record({
