@@ -8,7 +8,7 @@ import type { FederatedResource, RenderedObject } from '../engine/resources.ts';
 import { renderFor, targetTypeOf } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import { targetApiVersion } from '../engine/render.ts';
-import { MANAGED_LABEL } from '../engine/overrides.ts';
+import { MANAGED_LABEL } from '../engine/managed.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { deepClone, isObject, kubernetesKeyOrder } from '../engine/json.ts';
 import { changes, removeAt, setAt, type Change } from './normalize.ts';

@@ -9,7 +9,7 @@ import { isPropagated } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { isObject } from '../engine/json.ts';
-import { hasManagedLabel } from '../engine/sync.ts';
+import { hasManagedLabel } from '../engine/managed.ts';
 import { ApiError, isClusterDown, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
 import {
   applyBody,

@@ -14,9 +14,10 @@ import type { Workspace } from '../engine/workspace.ts';
 import type { Era } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { deepEqual, isObject } from '../engine/json.ts';
-import { syncDecision, hasManagedLabel, isExplicitlyUnmanaged } from '../engine/sync.ts';
+import { syncDecision } from '../engine/sync.ts';
+import { hasManagedLabel, isExplicitlyUnmanaged } from '../engine/managed.ts';
 import { deleteOptions, isOrphaning } from '../engine/deletion.ts';
-import { MANAGED_LABEL } from '../engine/overrides.ts';
+import { MANAGED_LABEL } from '../engine/managed.ts';
 import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from '../engine/typeconfigs.ts';
 import { ApiError, isClusterDown, apiVersionOf, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
 import {

@@ -12,6 +12,7 @@ import type { FederatedResource, AssembleOutput } from './resources.ts';
 import { targetTypeOf } from './resources.ts';
 import { diag, type EngineDiagnostic, type RelatedInfo } from './diagnostics.ts';
 import { checkOverridePath } from './overrides.ts';
+import { decodeOverrides } from './overrideCodec.ts';
 import { applyPatch } from './jsonpatch.ts';
 import { nearestPointer } from './paths.ts';
 import { renderV1beta1 } from './render.ts';
@@ -223,10 +224,8 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
   if (!Array.isArray(list)) return;
   // List-wide errors fail every cluster (ApplyOverridesFailed).
   const first = new Map<string, number>();
-  list.forEach((e, i) => {
-    const cn = own(e, 'clusterName');
-    const name = typeof cn === 'string' ? cn : '';
-    const at = typeof cn === 'string' ? ['spec', 'overrides', i, 'clusterName'] : ['spec', 'overrides', i];
+  decodeOverrides(list).items.forEach(({ clusterName: name }, i) => {
+    const at = typeof own(list[i], 'clusterName') === 'string' ? ['spec', 'overrides', i, 'clusterName'] : ['spec', 'overrides', i];
     const prev = first.get(name);
     if (prev !== undefined) {
       out.push(diag(locate(main, at), 'error', 'duplicate-cluster-override',
@@ -275,24 +274,22 @@ function overrideOpFindings(res: FederatedResource): OpFinding[] {
   if (hit && hit.type === type) return hit.findings;
   const findings: OpFinding[] = [];
   const list = getPath(main.object, ['spec', 'overrides']);
+  const decoded = decodeOverrides(list);
   const base = baseObject(res);
   const seenPath = new Map<string, number>();
-  (Array.isArray(list) ? list : []).forEach((e, i) => {
-    const cos = own(e, 'clusterOverrides');
-    if (!Array.isArray(cos)) return;
+  decoded.items.forEach(({ clusterOverrides }, i) => {
+    if (!clusterOverrides) return;
     seenPath.clear();
     let cur: JsonObject | undefined = base;
-    cos.forEach((co, j) => {
+    clusterOverrides.forEach((co, j) => {
       const at: PathSegment[] = ['spec', 'overrides', i, 'clusterOverrides', j];
-      const op = own(co, 'op');
-      const path = own(co, 'path');
-      if (op !== undefined && op !== null && op !== '' && op !== 'add' && op !== 'remove' && op !== 'replace') {
-        findings.push({ path: [...at, 'op'], code: 'override-path-invalid', message: `op must be add, remove or replace (got ${JSON.stringify(op)}).` });
-        cur = undefined;
-        return;
-      }
-      if (typeof path !== 'string') {
-        findings.push({ path: [...at, 'path'], key: path === undefined, code: 'override-path-invalid', message: 'path is required: a JSON pointer such as /spec/replicas.' });
+      const { op, path } = co;
+      // What admission rejects (and op/path of a wrong JSON type) leaves nothing to check further.
+      const refused = decoded.errors.find((e) => e.index === i && e.subIndex === j && (e.field === 'op' || e.field === 'path'));
+      if (refused) {
+        const missing = refused.field === 'path' && own(rawOverride(list, i, j), 'path') === undefined;
+        const message = refused.kind === 'rejected' ? refused.message : refused.field === 'path' ? 'path is required: a JSON pointer such as /spec/replicas' : refused.message;
+        findings.push({ path: [...at, refused.field!], key: missing, code: 'override-path-invalid', message: `${message}.` });
         cur = undefined;
         return;
       }
@@ -312,7 +309,7 @@ function overrideOpFindings(res: FederatedResource): OpFinding[] {
       const chk = checkOverridePath(cur ?? {}, effOp, path);
       if (!cur && (chk.ok || chk.problem === 'missing-parent' || chk.problem === 'not-found' || chk.problem === 'bad-index')) return;
       if (chk.ok) {
-        const next = applyPatch(cur!, [{ op: effOp, path, value: own(co, 'value') ?? null }]);
+        const next = applyPatch(cur!, [{ op: effOp, path, value: co.value ?? null }]);
         cur = next.ok && isObject(next.doc) ? next.doc : undefined;
         return;
       }
@@ -335,6 +332,12 @@ function overrideOpFindings(res: FederatedResource): OpFinding[] {
   });
   opFindingsCache.set(main.object, { type, findings });
   return findings;
+}
+
+/** The override as written (for positions: whether a key is there at all). */
+function rawOverride(list: unknown, i: number, j: number): unknown {
+  const cos = Array.isArray(list) ? own(list[i], 'clusterOverrides') : undefined;
+  return Array.isArray(cos) ? cos[j] : undefined;
 }
 
 /** The object a cluster receives before overrides (template + identity fields). */

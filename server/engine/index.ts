@@ -17,7 +17,8 @@ export { listPointers, nearestPointer, elementHint, type PointerEntry } from './
 export { convertResource, convertRsp, type Conversion } from './convert.ts';
 export { federate, federateDocument } from './federate.ts';
 export { placeV1alpha1, placeV1beta1, reasonText, REASON_TEXT, type PlacementWhy } from './placement.ts';
-export { applyOverrides, validateOverrides, checkOverridePath, MANAGED_LABEL } from './overrides.ts';
+export { applyOverrides, validateOverrides, checkOverridePath } from './overrides.ts';
+export { MANAGED_LABEL } from './managed.ts';
 export { renderV1alpha1, renderV1beta1 } from './render.ts';
 export { retainClusterFields } from './retain.ts';
 export { plan, planRsp } from './planner.ts';

@@ -10,157 +10,17 @@
  * overridePath wholesale.
  */
 import type { Json, JsonObject } from './json.ts';
-import { deepClone, isObject, setOwn } from './json.ts';
+import { deepClone, isObject, own, setOwn } from './json.ts';
 import { applyPatch, type PatchErrorKind } from './jsonpatch.ts';
 import { hasValidEscapes, isPrototypeKey, parseArrayIndex, unescapeToken } from './pointer.ts';
+import { controllerErrors, decodeOverrides, FORBIDDEN_OVERRIDE_PATHS, itemFor, OVERRIDE_OPS, type OverrideErrorKind, type OverrideItem } from './overrideCodec.ts';
+export { validateOverrides } from './overrideCodec.ts';
+import { MANAGED_LABEL } from './managed.ts';
 import { nestedSlice, nestedString, nestedStringMap, setNestedField, valueOr } from './retain.ts';
 
-export const MANAGED_LABEL = 'kubefed.io/managed';
-
-/** Paths an override may not touch (exact string match, as upstream). */
-export const FORBIDDEN_OVERRIDE_PATHS: readonly string[] = [
-  '/metadata/namespace',
-  '/metadata/name',
-  '/metadata/generateName',
-  '/kind',
-];
-
-export type OverrideErrorKind =
-  | 'invalid-type'
-  | 'duplicate-cluster'
-  | 'duplicate-path'
-  | 'forbidden-path'
-  | 'prototype-path';
-
-export interface OverrideError {
-  kind: OverrideErrorKind;
-  message: string;
-  /** Index in spec.overrides (-1 when the list itself is malformed). */
-  index: number;
-  /** Index in clusterOverrides, when the error concerns one override. */
-  subIndex?: number;
-}
-
-export interface ClusterOverride {
-  op: string;
-  path: string;
-  /** undefined = absent (a JSON null value is the same as an absent one upstream). */
-  value?: Json;
-}
-
-export interface OverrideItem {
-  clusterName: string;
-  /** null = field absent or null: no patch is applied at all. */
-  clusterOverrides: ClusterOverride[] | null;
-}
 
 function hasOwn(o: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
-}
-
-function field(o: JsonObject, key: string): Json | undefined {
-  return hasOwn(o, key) ? o[key] : undefined;
-}
-
-function goTypeName(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (isObject(v)) return 'object';
-  return typeof v;
-}
-
-/**
- * Decodes spec.overrides the way Go's json decoding into GenericOverrideItem does
- * (null entries become zero values; wrong JSON types are errors).
- */
-export function decodeOverrides(list: unknown): { items: OverrideItem[]; errors: OverrideError[] } {
-  const items: OverrideItem[] = [];
-  const errors: OverrideError[] = [];
-  if (list === null || list === undefined) return { items, errors };
-  const bad = (index: number, where: string, v: unknown, want: string, subIndex?: number): void => {
-    errors.push({
-      kind: 'invalid-type',
-      index,
-      ...(subIndex === undefined ? {} : { subIndex }),
-      message: `json: cannot unmarshal ${goTypeName(v)} into Go struct field ${where} of type ${want}`,
-    });
-  };
-  if (!Array.isArray(list)) {
-    bad(-1, 'GenericOverrideSpec.spec.overrides', list, '[]util.GenericOverrideItem');
-    return { items, errors };
-  }
-  list.forEach((raw, index) => {
-    const item: OverrideItem = { clusterName: '', clusterOverrides: null };
-    items.push(item);
-    if (raw === null) return;
-    if (!isObject(raw)) return bad(index, 'GenericOverrideSpec.spec.overrides', raw, 'util.GenericOverrideItem');
-    const cn = field(raw, 'clusterName');
-    if (typeof cn === 'string') item.clusterName = cn;
-    else if (cn !== null && cn !== undefined) bad(index, 'GenericOverrideItem.spec.overrides.clusterName', cn, 'string');
-    const cos = field(raw, 'clusterOverrides');
-    if (cos === null || cos === undefined) return;
-    if (!Array.isArray(cos)) return bad(index, 'GenericOverrideItem.spec.overrides.clusterOverrides', cos, 'util.ClusterOverrides');
-    item.clusterOverrides = cos.map((co, subIndex) => {
-      const out: ClusterOverride = { op: '', path: '' };
-      if (co === null) return out;
-      if (!isObject(co)) {
-        bad(index, 'GenericOverrideItem.spec.overrides.clusterOverrides', co, 'util.ClusterOverride', subIndex);
-        return out;
-      }
-      for (const f of ['op', 'path'] as const) {
-        const v = field(co, f);
-        if (typeof v === 'string') out[f] = v;
-        else if (v !== null && v !== undefined) bad(index, `ClusterOverride.spec.overrides.clusterOverrides.${f}`, v, 'string', subIndex);
-      }
-      const value = field(co, 'value');
-      if (value !== undefined && value !== null) out.value = deepClone(value);
-      return out;
-    });
-  });
-  return { items, errors };
-}
-
-function hasPrototypeSegment(path: string): boolean {
-  return path.split('/').some((seg) => isPrototypeKey(unescapeToken(seg)));
-}
-
-function semanticErrors(items: OverrideItem[]): OverrideError[] {
-  const errors: OverrideError[] = [];
-  const seenClusters = new Set<string>();
-  items.forEach((item, index) => {
-    const cluster = JSON.stringify(item.clusterName);
-    if (seenClusters.has(item.clusterName)) {
-      errors.push({ kind: 'duplicate-cluster', index, message: `cluster ${cluster} appears more than once` });
-    }
-    seenClusters.add(item.clusterName);
-    const paths = new Set<string>();
-    (item.clusterOverrides ?? []).forEach((co, subIndex) => {
-      if (FORBIDDEN_OVERRIDE_PATHS.includes(co.path)) {
-        errors.push({ kind: 'forbidden-path', index, subIndex, message: `override[${subIndex}] for cluster ${cluster} has an invalid path: ${co.path}` });
-      } else if (hasPrototypeSegment(co.path)) {
-        errors.push({
-          kind: 'prototype-path',
-          index,
-          subIndex,
-          message: `override[${subIndex}] for cluster ${cluster} has a path with a reserved segment (__proto__, constructor, prototype): ${co.path}`,
-        });
-      }
-      if (paths.has(co.path)) {
-        errors.push({ kind: 'duplicate-path', index, subIndex, message: `path ${JSON.stringify(co.path)} appears more than once for cluster ${cluster}` });
-      }
-      paths.add(co.path);
-    });
-  });
-  return errors;
-}
-
-/**
- * Validates a complete spec.overrides list (null/undefined = absent). Errors come in the order
- * upstream checks them; the first one is what the controller reports. Beyond upstream, path
- * segments `__proto__`, `constructor` and `prototype` are refused (kind `prototype-path`).
- */
-export function validateOverrides(list: unknown): OverrideError[] {
-  const { items, errors } = decodeOverrides(list);
-  return [...errors, ...semanticErrors(items)];
 }
 
 export type ApplyOverridesResult =
@@ -183,7 +43,7 @@ export function addManagedLabel(obj: JsonObject): void {
 
 /** The clusterOverrides of `clusterName` as a JSON patch (empty op -> replace, null value omitted). */
 export function patchForCluster(items: OverrideItem[], clusterName: string): JsonObject[] | null {
-  const item = items.find((i) => i.clusterName === clusterName);
+  const item = itemFor(items, clusterName);
   if (!item || item.clusterOverrides === null) return null;
   return item.clusterOverrides.map((co) => {
     const op: JsonObject = { op: co.op === '' ? 'replace' : co.op, path: co.path };
@@ -212,8 +72,8 @@ export function applyOverrides(object: unknown, overrides: unknown, clusterName:
   });
   try {
     if (!isObject(object)) return fail('invalid-object', 'the object to override is not a JSON object');
-    const { items, errors: decodeErrors } = decodeOverrides(overrides);
-    const first = [...decodeErrors, ...semanticErrors(items)][0];
+    const first = controllerErrors(overrides)[0];
+    const { items } = decodeOverrides(overrides);
     if (first) return fail(first.kind, first.message, first.index, first.subIndex);
 
     let result: JsonObject = deepClone(object);
@@ -262,7 +122,7 @@ export type OverridePathCheck =
  */
 export function checkOverridePath(template: unknown, op: string, path: string): OverridePathCheck {
   const effOp = op === '' ? 'replace' : op;
-  if (!['add', 'remove', 'replace'].includes(effOp)) {
+  if (!OVERRIDE_OPS.includes(effOp)) {
     return { ok: false, problem: 'invalid-op', message: `op must be add, remove or replace (got "${op}")` };
   }
   if (FORBIDDEN_OVERRIDE_PATHS.includes(path)) {
@@ -384,7 +244,7 @@ export function applyOverrideV1alpha1(
     if (!isObject(entry)) {
       return { ok: false, kind: 'invalid-overrides', message: `spec.overrides[${i}] is not an object` };
     }
-    if (field(entry, 'clusterName') !== clusterName) continue;
+    if (own(entry, 'clusterName') !== clusterName) continue;
     if (hasOwn(entry, fieldName)) setNestedField(obj, entry[fieldName]!, overridePath);
     return { ok: true, object: obj, matchedIndex: i };
   }

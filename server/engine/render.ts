@@ -9,7 +9,8 @@
  */
 import type { Json, JsonObject } from './json.ts';
 import { deepClone, isObject } from './json.ts';
-import { applyOverrideV1alpha1, applyOverrides, MANAGED_LABEL } from './overrides.ts';
+import { applyOverrideV1alpha1, applyOverrides } from './overrides.ts';
+import { isExplicitlyUnmanaged, MANAGED_LABEL } from './managed.ts';
 import {
   nestedMap,
   nestedSlice,
@@ -96,12 +97,6 @@ export function objectForClusterV1beta1(
   setNestedField(obj, kind, ['kind']);
   if (getString(obj, ['apiVersion']) === '') setNestedField(obj, targetApiVersion(targetType), ['apiVersion']);
   return { ok: true, object: obj };
-}
-
-/** The labels of `obj` say `kubefed.io/managed: "false"`: KubeFed refuses to update it. */
-export function isExplicitlyUnmanaged(obj: unknown): boolean {
-  const labels = valueOr(nestedStringMap(obj, ['metadata', 'labels']));
-  return labels !== undefined && Object.prototype.hasOwnProperty.call(labels, MANAGED_LABEL) && labels[MANAGED_LABEL] === 'false';
 }
 
 export function renderV1beta1(input: RenderV1beta1Input): RenderResult {

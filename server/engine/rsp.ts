@@ -5,15 +5,13 @@
  */
 import { deepClone, deepEqual, isObject, own, type Json, type JsonObject } from './json.ts';
 import { plan, rspPlanSettings, setOwn, type PlanResult } from './planner.ts';
+import { controllerErrors, decodeOverrides, encodeClusterOverride, type ClusterOverride } from './overrideCodec.ts';
 
 export type Era = 'v1beta1' | 'v1alpha1';
 export type Replicas = Record<string, number>;
 
 export const REPLICAS_PATH = '/spec/replicas';
 export const RSP_TARGET_KINDS: readonly string[] = ['FederatedDeployment', 'FederatedReplicaSet'];
-
-/** Paths an override may never touch (kubefed pkg/controller/util/overrides.go). */
-const INVALID_OVERRIDE_PATHS = new Set(['/metadata/namespace', '/metadata/name', '/metadata/generateName', '/kind']);
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -81,89 +79,15 @@ export function describeSchedule(totalReplicas: number, schedule: Readonly<Repli
 // ---------------------------------------------------------------------------------------------
 // Overrides as the controller decodes them (util.GetOverrides: typed JSON decode + validation)
 
-export interface ClusterOverride {
-  op: string;
-  path: string;
-  /** undefined = nil (absent or JSON null). */
-  value: Json | undefined;
-}
-
-export interface OverrideItem {
-  clusterName: string;
-  /** null = the entry had no (or a null) clusterOverrides list. */
-  clusterOverrides: ClusterOverride[] | null;
-}
-
 export class OverridesError extends Error {}
 
-/** Go encoding/json key matching: case-insensitive, the last matching key wins. */
-function goField(o: JsonObject, name: string): Json | undefined {
-  const lower = name.toLowerCase();
-  let found: Json | undefined;
-  for (const k of Object.keys(o)) {
-    if (k === name || k.toLowerCase() === lower) found = o[k];
-  }
-  return found;
-}
-
-function decodeString(v: Json | undefined, what: string): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') throw new OverridesError(`${what} must be a string`);
-  return v;
-}
-
-function decodeClusterOverride(v: Json): ClusterOverride {
-  if (v === null) return { op: '', path: '', value: undefined };
-  if (!isObject(v)) throw new OverridesError('cluster override must be an object');
-  const value = goField(v, 'value');
-  return {
-    op: decodeString(goField(v, 'op'), 'op'),
-    path: decodeString(goField(v, 'path'), 'path'),
-    value: value === null ? undefined : deepClone(value),
-  };
-}
-
-/** Typed decode of a spec.overrides list (no validation). */
-export function decodeOverrides(list: Json | undefined): OverrideItem[] {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw new OverridesError('spec.overrides must be a list');
-  return list.map((item) => {
-    if (item === null) return { clusterName: '', clusterOverrides: null };
-    if (!isObject(item)) throw new OverridesError('override entry must be an object');
-    const co = goField(item, 'clusterOverrides');
-    let clusterOverrides: ClusterOverride[] | null = null;
-    if (co !== undefined && co !== null) {
-      if (!Array.isArray(co)) throw new OverridesError('clusterOverrides must be a list');
-      clusterOverrides = co.map(decodeClusterOverride);
-    }
-    return { clusterName: decodeString(goField(item, 'clusterName'), 'clusterName'), clusterOverrides };
-  });
-}
-
-/** util.GetOverrides: decode and validate (duplicate cluster, forbidden or duplicate path). */
+/** util.GetOverrides: the typed decode and the controller's checks; the first error is thrown. */
 export function getOverridesMap(list: Json | undefined): Map<string, ClusterOverride[] | null> {
+  const first = controllerErrors(list, { upstreamOnly: true })[0];
+  if (first) throw new OverridesError(first.message);
   const map = new Map<string, ClusterOverride[] | null>();
-  for (const item of decodeOverrides(list)) {
-    if (map.has(item.clusterName)) throw new OverridesError(`cluster "${item.clusterName}" appears more than once`);
-    const paths = new Set<string>();
-    (item.clusterOverrides ?? []).forEach((o, i) => {
-      if (INVALID_OVERRIDE_PATHS.has(o.path)) {
-        throw new OverridesError(`override[${i}] for cluster "${item.clusterName}" has an invalid path: ${o.path}`);
-      }
-      if (paths.has(o.path)) throw new OverridesError(`path "${o.path}" appears more than once for cluster "${item.clusterName}"`);
-      paths.add(o.path);
-    });
-    map.set(item.clusterName, item.clusterOverrides);
-  }
+  for (const item of decodeOverrides(list).items) map.set(item.clusterName, item.clusterOverrides && item.clusterOverrides.map((o) => ({ ...o })));
   return map;
-}
-
-function encodeClusterOverride(o: ClusterOverride): JsonObject {
-  const out: JsonObject = {};
-  if (o.op !== '') out.op = o.op;
-  out.path = o.path;
-  if (o.value !== undefined) out.value = o.value;
-  return out;
 }
 
 /** OverridesMap.ToUnstructuredSlice as stored by the API server (a nil list is pruned). */
@@ -236,7 +160,11 @@ export function placementClusterNames(federatedObject: unknown): string[] | null
   return clusters.map((c) => {
     if (c === null) return '';
     if (!isObject(c)) throw new OverridesError('placement cluster must be an object');
-    return decodeString(goField(c, 'name'), 'name');
+    // Exact key: the API server prunes other spellings before the controller reads the object.
+    const name = own(c, 'name');
+    if (name === undefined || name === null) return '';
+    if (typeof name !== 'string') throw new OverridesError('name must be a string');
+    return name;
   });
 }
 
@@ -305,15 +233,10 @@ export interface ClobberedOverride {
  */
 export function rspClobberedOverrides(federatedObject: unknown, schedule?: Readonly<Replicas>): ClobberedOverride[] {
   const out: ClobberedOverride[] = [];
-  const list = own(own(federatedObject, 'spec'), 'overrides');
-  if (!Array.isArray(list)) return out;
-  list.forEach((item, overrideIndex) => {
-    const clusterName = str(own(item, 'clusterName'));
-    const cos = own(item, 'clusterOverrides');
-    if (!Array.isArray(cos)) return;
-    cos.forEach((co, clusterOverrideIndex) => {
-      if (own(co, 'path') !== REPLICAS_PATH) return;
-      const value = own(co, 'value');
+  decodeOverrides(own(own(federatedObject, 'spec'), 'overrides')).items.forEach(({ clusterName, clusterOverrides }, overrideIndex) => {
+    (clusterOverrides ?? []).forEach((co, clusterOverrideIndex) => {
+      if (co.path !== REPLICAS_PATH) return;
+      const value = co.value;
       const scheduled = schedule ? (hasOwn(schedule, clusterName) ? schedule[clusterName]! : null) : null;
       if (schedule && typeof value === 'number' && scheduled !== null && Math.trunc(value) === scheduled) return;
       out.push({ clusterName, overrideIndex, clusterOverrideIndex, index: overrideIndex, subIndex: clusterOverrideIndex, value, scheduled });

@@ -4,9 +4,8 @@
  * (Create/Update/Wait) and util/propagatedversion.go (ObjectNeedsUpdate) at HEAD.
  * v1alpha1: pkg/controller/sync/controller.go (clusterOperations) at 0d38cc775.
  */
-import { deepEqual, isObject, own } from './json.ts';
-
-export const MANAGED_LABEL = 'kubefed.io/managed';
+import { deepEqual, own } from './json.ts';
+import { isExplicitlyUnmanaged, stringMap } from './managed.ts';
 
 export type V1beta1Operation = 'create' | 'update' | 'none' | 'delete' | 'removeManagedLabel';
 export type V1alpha1Operation = 'add' | 'update' | 'none' | 'delete';
@@ -59,26 +58,9 @@ export function generationOf(obj: unknown): number {
   return typeof v === 'number' && Number.isInteger(v) ? v : 0;
 }
 
-/** unstructured GetLabels/GetAnnotations: a string map, or null when absent or not all strings. */
-export function stringMap(obj: unknown, key: 'labels' | 'annotations'): Record<string, string> | null {
-  const v = own(own(obj, 'metadata'), key);
-  if (!isObject(v)) return null;
-  for (const x of Object.values(v)) if (typeof x !== 'string') return null;
-  return v as Record<string, string>;
-}
-
 function isBeingDeleted(obj: unknown): boolean {
   const v = own(own(obj, 'metadata'), 'deletionTimestamp');
   return v !== undefined && v !== null;
-}
-
-/** Label kubefed.io/managed is "false": KubeFed refuses to manage the object. */
-export function isExplicitlyUnmanaged(obj: unknown): boolean {
-  return stringMap(obj, 'labels')?.[MANAGED_LABEL] === 'false';
-}
-
-export function hasManagedLabel(obj: unknown): boolean {
-  return stringMap(obj, 'labels')?.[MANAGED_LABEL] === 'true';
 }
 
 function mapsEquivalent(a: Record<string, string> | null, b: Record<string, string> | null): boolean {

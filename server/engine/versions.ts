@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isObject, own, setOwn, type Json } from './json.ts';
-import { decodeOverrides, type OverrideItem } from './rsp.ts';
+import { controllerErrors, decodeOverrides, type OverrideItem } from './overrideCodec.ts';
 
 export { objectVersion, needsUpdate, seedObjectVersion } from './sync.ts';
 
@@ -99,7 +99,9 @@ export function overrideVersion(federatedObject: unknown): string {
   if (spec === undefined || spec === null) return '';
   if (!isObject(spec)) throw new Error('spec must be an object');
   const raw = own(spec, 'overrides');
-  const items = decodeOverrides(raw);
+  const typeError = controllerErrors(raw).find((e) => e.kind === 'invalid-type');
+  if (typeError) throw new Error(typeError.message);
+  const { items } = decodeOverrides(raw);
   const list = raw === undefined || raw === null ? 'null' : `[${items.map(encodeItem).join(',')}]`;
   return createHash('md5').update(`{"overrides":${list}}\n`, 'utf8').digest('hex');
 }

@@ -23,6 +23,7 @@ import { cursorContext, type CursorContext } from './cursor.ts';
 import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
 import { V1ALPHA1_API, type KindInfo } from './schemas.ts';
 import { pointerTokens } from '../engine/pointer.ts';
+import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
 import { v1alpha1Snippet, v1beta1Snippet } from './snippets.ts';
 
 /** The document as JSON even when it does not parse cleanly (while typing). */
@@ -201,7 +202,7 @@ function federationItems(
     }
     if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
       if (cc.key === 'op') {
-        return simple(['replace', 'add', 'remove'], range, CompletionItemKind.EnumMember, {
+        return simple(['replace', ...OVERRIDE_OPS.filter((o) => o !== 'replace')], range, CompletionItemKind.EnumMember, {
           replace: 'Replace the value at `path` (default). KubeFed\'s json-patch also creates a missing member of an existing object.',
           add: 'Add a member, or insert into an array (`-` appends).',
           remove: 'Remove the value at `path` (`value` is ignored).',

@@ -3,6 +3,7 @@
  * kubernetes-sigs/kubefed (v1alpha1 era at 0d38cc775, v1beta1 era at v0.8.1).
  * `#/definitions/...` references point into the Kubernetes definitions bundle.
  */
+import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
 export type Schema = Record<string, unknown>;
 
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -261,7 +262,7 @@ export function clusterOverrideItem(extra: Schema = {}): Schema {
   return obj(
     'One JSON-patch operation.',
     {
-      op: str('`add`, `remove` or `replace` (default `replace`).', { enum: ['add', 'remove', 'replace', ''] }),
+      op: str('`add`, `remove` or `replace` (default `replace`).', { enum: [...OVERRIDE_OPS, ''] }),
       path: str('JSON pointer into the template, e.g. `/spec/replicas`.'),
       value: { description: 'New value (ignored by `remove`).' },
     },
