@@ -32,6 +32,8 @@ export type DiffState = 'in-sync' | 'drifted' | 'missing' | 'unexpected' | 'erro
 export interface DiffEntry {
   cluster: string;
   resource: string;
+  /** The engine's id of the federated resource. */
+  resourceId?: string;
   source?: string;
   target: ObjectRef;
   state: DiffState;
@@ -139,7 +141,7 @@ async function diffCluster(cluster: string, resources: FederatedResource[], opt:
     resources.map(async (res) => {
       const selected = res.placement.selected.includes(cluster);
       const created = ws.render(res, cluster);
-      const base: Omit<DiffEntry, 'state'> = { cluster, resource: resourceKeyOf(res), source: sourceOf(res), target: targetRefOf(res, created) };
+      const base: Omit<DiffEntry, 'state'> = { cluster, resource: resourceKeyOf(res), resourceId: res.id, source: sourceOf(res), target: targetRefOf(res, created) };
       if (res.placement.error || res.placement.namespaceNotFederated) {
         const status = res.placement.error ? 'ComputePlacementFailed' : 'NamespaceNotFederated';
         return push(cluster, { ...base, state: 'error', status, message: res.placement.error ?? `namespace ${res.namespace} has no FederatedNamespace in the inputs`, hint: hintFor(status, undefined, { cluster }) });

@@ -43,6 +43,8 @@ export interface Outcome {
   cluster: string;
   /** `<federated kind>/<namespace>/<name>`; for prune, the value of the federated-resource annotation. */
   resource: string;
+  /** The engine's id of the federated resource (absent for prune: its resource is not in the inputs). */
+  resourceId?: string;
   era?: Era;
   /** `file:line` of the federated resource. */
   source?: string;
@@ -199,6 +201,7 @@ function cancelledOutcome(res: FederatedResource, cluster: string, ws: Workspace
   return {
     cluster,
     resource: resourceKeyOf(res),
+    resourceId: res.id,
     era: res.era,
     source: sourceOf(res),
     target: targetRefOf(res, ws.render(res, cluster)),
@@ -220,6 +223,7 @@ async function propagateCluster(cluster: string, resources: FederatedResource[],
   const base = (res: FederatedResource) => ({
     cluster,
     resource: resourceKeyOf(res),
+    resourceId: res.id,
     era: res.era,
     source: sourceOf(res),
     target: targetRefOf(res, ws.render(res, cluster)),
