@@ -313,7 +313,7 @@ function renderChrome(): void {
   const s = summarize(model, live);
   const parts = [`${s.resources.toLocaleString()} federated resource${s.resources === 1 ? '' : 's'} × ${s.clusters.toLocaleString()} cluster${s.clusters === 1 ? '' : 's'}`, `${s.placements.toLocaleString()} placement${s.placements === 1 ? '' : 's'}`];
   if (s.errors) parts.push(`${s.errors.toLocaleString()} with errors`);
-  const liveParts = (['drifted', 'missing', 'error', 'in-sync'] as const).filter((k) => s.live[k]).map((k) => `${s.live[k].toLocaleString()} ${LIVE_LABELS[k]}`);
+  const liveParts = (['drifted', 'missing', 'error', 'unchecked', 'in-sync'] as const).filter((k) => s.live[k]).map((k) => `${s.live[k].toLocaleString()} ${LIVE_LABELS[k]}`);
   if (liveParts.length) {
     let last = 0;
     for (const v of live.values()) if (v.at > last) last = v.at;

@@ -159,6 +159,7 @@ export const LIVE_LABELS: Record<LiveStateKind, string> = {
   drifted: 'drifted',
   missing: 'missing',
   error: 'error',
+  unchecked: 'not checked',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +364,7 @@ export function cellOf(r: PlacementResource, cluster: string, ctx: CellContext =
 }
 
 function emptyTally(): Tally {
-  return { cells: 0, placed: 0, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0 } };
+  return { cells: 0, placed: 0, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0, unchecked: 0 } };
 }
 
 function addCell(t: Tally, c: Cell): void {
@@ -607,7 +608,7 @@ export interface Summary {
 export function summarize(model: PlacementModel, live?: ReadonlyMap<string, LiveState>): Summary {
   const clusters = allClusters(model);
   const ids = new Set(model.resources.map((r) => r.id));
-  const liveCounts: Record<LiveStateKind, number> = { 'in-sync': 0, drifted: 0, missing: 0, error: 0 };
+  const liveCounts: Record<LiveStateKind, number> = { 'in-sync': 0, drifted: 0, missing: 0, error: 0, unchecked: 0 };
   for (const s of live?.values() ?? []) if (ids.has(s.resourceId)) liveCounts[s.state]++;
   return {
     resources: model.resources.length,

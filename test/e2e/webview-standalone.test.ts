@@ -187,11 +187,12 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     msgs = await posted(p);
     assert.deepEqual(msgs.at(-1), { type: 'openPreview', resourceId: cellResource, cluster: cellCluster, preserveFocus: true });
 
-    // -- live state after a Compare
+    // -- live state after a Compare and a dry run of Propagate
     const at = Date.now() - 90_000;
     const states: LiveState[] = [
-      { resourceId, cluster: 'cluster-01', state: 'drifted', at, detail: 'spec.replicas: 3 → 5', source: 'compare' },
-      { resourceId, cluster: 'cluster-02', state: 'in-sync', at, source: 'compare' },
+      { resourceId, cluster: 'cluster-01', state: 'drifted', outcome: 'drifted', at, detail: 'spec.replicas: 3 → 5', source: 'compare' },
+      { resourceId, cluster: 'cluster-02', state: 'in-sync', outcome: 'in sync', at, source: 'compare' },
+      { resourceId, cluster: 'cluster-03', state: 'missing', outcome: 'would create', at, source: 'propagate' },
     ];
     await postAndPaint(p, { type: 'liveState', states });
     await p.locator('[role=tree]').focus();
@@ -200,6 +201,7 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     const live = await p.evaluate((id) => Array.from(document.querySelectorAll(`[role=treeitem][data-kind=cell]`)).filter((e) => (e as HTMLElement).dataset.resourceId === id).map((e) => e.querySelector('.badge.live')?.textContent ?? ''), resourceId);
     assert.match(live[0], /^drifted · 1 min ago$/);
     assert.match(live[1], /^in sync · 1 min ago$/);
+    assert.match(live[2], /^would create · 1 min ago$/);
 
     // -- a new model (an edit) keeps expansion, selection and scroll
     await p.locator('[role=tree]').focus();
@@ -326,10 +328,10 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
       await postAndPaint(p, {
         type: 'liveState',
         states: [
-          { resourceId: r.id, cluster: 'cluster-01', state: 'in-sync', at },
-          { resourceId: r.id, cluster: 'cluster-02', state: 'drifted', at, detail: 'spec.replicas' },
-          { resourceId: r.id, cluster: 'cluster-04', state: 'missing', at },
-          { resourceId: model.resources[20].id, cluster: 'cluster-03', state: 'error', at, detail: 'Forbidden' },
+          { resourceId: r.id, cluster: 'cluster-01', state: 'in-sync', outcome: 'in sync', at, source: 'compare' },
+          { resourceId: r.id, cluster: 'cluster-02', state: 'drifted', outcome: 'drifted', at, detail: 'spec.replicas', source: 'compare' },
+          { resourceId: r.id, cluster: 'cluster-04', state: 'missing', outcome: 'would create', at, source: 'propagate' },
+          { resourceId: model.resources[20].id, cluster: 'cluster-03', state: 'error', outcome: 'failed', at, detail: 'Forbidden', source: 'propagate' },
         ],
       });
       await p.waitForFunction(() => document.querySelector('.badge.live'));

@@ -35,7 +35,7 @@ import {
   type Row,
   type TreeNode,
 } from '../../webview/viewModel.ts';
-import { isHostMessage, isWebviewMessage, liveStateKind, liveStatesFromReport, resourceKey, toLiveState, type LiveState, type PlacementModel, type PlacementResource } from '../../webview/messages.ts';
+import { isHostMessage, isWebviewMessage, type LiveState, type PlacementModel, type PlacementResource } from '../../webview/messages.ts';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/html.ts';
 import type { PlacementWhy } from '../../server/engine/placement.ts';
 
@@ -101,7 +101,7 @@ test('resources → clusters: namespace › resource › one cell per cluster, s
   assert.equal(deploy.id, nodeId.resource('v1beta1:Deployment:web/frontend'));
   assert.equal(deploy.level, 2);
   assert.equal(deploy.parentId, nodeId.namespace('web'));
-  assert.deepEqual(deploy.node.tally, { cells: 3, placed: 2, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0 } });
+  assert.deepEqual(deploy.node.tally, { cells: 3, placed: 2, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0, unchecked: 0 } });
   const i = rows.indexOf(deploy);
   assert.deepEqual(rows.slice(i + 1, i + 4).map((r) => [r.node.label, r.level, r.posinset, r.setsize, r.node.cell!.placed]), [
     ['eu1', 3, 1, 3, true],
@@ -141,7 +141,7 @@ test('clusters → resources: cluster › namespace › one cell per resource; t
 
 test('cells: why in or out, override count, RSP replicas, live state, readiness', () => {
   const model = sample();
-  const live = new Map<string, LiveState>([[liveKey(model.resources[0].id, 'eu1'), { resourceId: model.resources[0].id, cluster: 'eu1', state: 'drifted', at: 1000 }]]);
+  const live = new Map<string, LiveState>([[liveKey(model.resources[0].id, 'eu1'), { resourceId: model.resources[0].id, cluster: 'eu1', state: 'drifted', outcome: 'drifted', at: 1000, source: 'compare' }]]);
   const info = new Map(model.clusterInfo!.map((c) => [c.name, c]));
   const eu1 = cellOf(model.resources[0], 'eu1', { live, clusterInfo: info });
   assert.deepEqual(eu1, {
@@ -308,11 +308,12 @@ test('navigation helpers: parent, type-ahead, reselect after a change', () => {
 test('summary counts resources, clusters, placements, errors and live states', () => {
   const model = sample();
   const live = new Map<string, LiveState>([
-    ['a', { resourceId: model.resources[0].id, cluster: 'eu1', state: 'in-sync', at: 1 }],
-    ['b', { resourceId: model.resources[0].id, cluster: 'eu2', state: 'missing', at: 1 }],
-    ['c', { resourceId: 'deleted', cluster: 'eu2', state: 'error', at: 1 }],
+    ['a', { resourceId: model.resources[0].id, cluster: 'eu1', state: 'in-sync', outcome: 'created', at: 1, source: 'propagate' }],
+    ['b', { resourceId: model.resources[0].id, cluster: 'eu2', state: 'missing', outcome: 'would create', at: 1, source: 'propagate' }],
+    ['c', { resourceId: 'deleted', cluster: 'eu2', state: 'error', outcome: 'failed', at: 1, source: 'propagate' }],
+    ['d', { resourceId: model.resources[1].id, cluster: 'us1', state: 'unchecked', outcome: 'cancelled', at: 1, source: 'compare' }],
   ]);
-  assert.deepEqual(summarize(model, live), { resources: 5, clusters: 3, placements: 6, errors: 1, live: { 'in-sync': 1, drifted: 0, missing: 1, error: 0 } });
+  assert.deepEqual(summarize(model, live), { resources: 5, clusters: 3, placements: 6, errors: 1, live: { 'in-sync': 1, drifted: 0, missing: 1, error: 0, unchecked: 1 } });
 });
 
 test('a kubefed/placement error is shown with what to do next, never as "No federated resources"', () => {
@@ -356,7 +357,7 @@ test('text helpers: escaping, control and bidi characters, length, relative time
   assert.equal(relativeTime(now + 10_000, now), 'just now');
 });
 
-test('messages: the host accepts only well-formed webview messages; live states from any shape', () => {
+test('messages: the host accepts only well-formed webview messages', () => {
   const loc = { uri: 'file:///a.yaml', range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } } };
   assert.ok(isWebviewMessage({ type: 'ready' }));
   assert.ok(isWebviewMessage({ type: 'openSource', location: loc }));
@@ -369,72 +370,6 @@ test('messages: the host accepts only well-formed webview messages; live states 
   assert.ok(isHostMessage({ type: 'liveState', states: [] }));
   assert.equal(isHostMessage({ type: 'model', model: { clusters: [] } }), false);
   assert.equal(isHostMessage({ type: 'other' }), false);
-
-  assert.deepEqual(['InSync', 'in sync', '', 'ok', 'Drifted', 'changed', 'NotFound', 'missing', 'UpdateFailed', 'Forbidden', 42].map(liveStateKind), ['in-sync', 'in-sync', 'in-sync', 'in-sync', 'drifted', 'drifted', 'missing', 'missing', 'error', 'error', 'error']);
-  assert.deepEqual(toLiveState({ id: 'r', cluster: 'c', status: 'Drifted', time: '2024-01-02T03:04:05Z', message: 'spec.replicas', source: 'compare' }), {
-    resourceId: 'r',
-    cluster: 'c',
-    state: 'drifted',
-    at: Date.parse('2024-01-02T03:04:05Z'),
-    detail: 'spec.replicas',
-    source: 'compare',
-  });
-  assert.deepEqual(toLiveState({ resourceId: 'r', cluster: 'c', error: 'boom' }, 7), { resourceId: 'r', cluster: 'c', state: 'error', at: 7, detail: 'boom' });
-  assert.equal(toLiveState({ cluster: 'c', state: 'ok' }), undefined);
-  assert.equal(toLiveState({ resourceId: 'r', state: 'ok' }), undefined);
-});
-
-test('live states from Compare (DiffReport) and Propagate (PropagateReport) reports', () => {
-  const model = sample();
-  const [deploy, svc] = model.resources;
-  assert.equal(resourceKey(deploy), 'FederatedDeployment/web/frontend');
-  assert.equal(resourceKey(model.resources[3]), 'FederatedClusterRole//reader');
-  const compare = liveStatesFromReport(
-    {
-      entries: [
-        { cluster: 'eu1', resource: 'FederatedDeployment/web/frontend', state: 'drifted', changes: [{ path: '/spec/replicas' }] },
-        { cluster: 'eu2', resource: 'FederatedDeployment/web/frontend', state: 'in-sync' },
-        { cluster: 'eu1', resource: 'FederatedService/web/frontend', state: 'missing' },
-        { cluster: 'eu2', resource: 'FederatedService/web/frontend', state: 'unexpected', message: 'no longer placed' },
-        { cluster: 'us1', resource: 'FederatedService/web/frontend', state: 'error', status: 'ClusterNotReady', reason: 'Unreachable', message: 'connection refused', hint: 'check the cluster' },
-        { cluster: 'us1', resource: 'FederatedDeployment/web/frontend', state: 'error', reason: 'Cancelled', message: 'cancelled' },
-        { cluster: 'eu1', resource: 'FederatedDeployment/other/gone', state: 'drifted' },
-      ],
-    },
-    model.resources,
-    5,
-  );
-  assert.deepEqual(compare, [
-    { resourceId: deploy.id, cluster: 'eu1', at: 5, source: 'compare', state: 'drifted', detail: 'changed: /spec/replicas' },
-    { resourceId: deploy.id, cluster: 'eu2', at: 5, source: 'compare', state: 'in-sync' },
-    { resourceId: svc.id, cluster: 'eu1', at: 5, source: 'compare', state: 'missing', detail: 'placed but absent (Propagate creates it)' },
-    { resourceId: svc.id, cluster: 'eu2', at: 5, source: 'compare', state: 'drifted', detail: 'no longer placed' },
-    { resourceId: svc.id, cluster: 'us1', at: 5, source: 'compare', state: 'error', detail: 'ClusterNotReady / Unreachable: connection refused\n→ check the cluster' },
-  ]);
-  const outcomes = [
-    { cluster: 'eu1', resource: 'FederatedDeployment/web/frontend', era: 'v1beta1', result: 'created', status: '' },
-    { cluster: 'eu2', resource: 'FederatedDeployment/web/frontend', result: 'unchanged', status: '' },
-    { cluster: 'us1', resource: 'FederatedDeployment/web/frontend', result: 'deleted', status: 'WaitingForRemoval' },
-    { cluster: 'eu1', resource: 'FederatedService/web/frontend', result: 'failed', status: 'UpdateFailed', reason: 'Conflict', message: 'field owned by kubectl' },
-    { cluster: 'eu2', resource: 'FederatedService/web/frontend', result: 'skipped', status: 'AlreadyExists', reason: 'Unmanaged' },
-    { cluster: 'us1', resource: 'FederatedService/web/frontend', result: 'cancelled', status: '' },
-    { cluster: 'eu1', resource: 'FederatedConfigMap/db/old', result: 'pruned', status: '' },
-  ];
-  assert.deepEqual(
-    liveStatesFromReport({ outcomes }, model.resources, 9).map((l) => [l.cluster, l.state, l.detail ?? '', l.source]),
-    [
-      ['eu1', 'in-sync', 'created', 'propagate'],
-      ['eu2', 'in-sync', 'unchanged', 'propagate'],
-      ['us1', 'in-sync', 'deleted (waiting for finalizers)', 'propagate'],
-      ['eu1', 'error', 'UpdateFailed / Conflict: field owned by kubectl', 'propagate'],
-      ['eu2', 'error', 'AlreadyExists / Unmanaged', 'propagate'],
-    ],
-  );
-  // a dry run tells what the clusters have now
-  assert.deepEqual(
-    liveStatesFromReport({ outcomes: outcomes.slice(0, 3), dryRun: true }, model.resources).map((l) => l.state),
-    ['missing', 'in-sync', 'drifted'],
-  );
 });
 
 test('page: strict Content-Security-Policy with a nonce, no inline script or handler, attributes escaped', () => {
