@@ -141,14 +141,16 @@ check('the placement view shows what Compare and a dry run saw, matched by resou
   await badge('cluster2').filter({ hasText: /^drifted · / }).waitFor({ timeout: 20_000 });
   assert.equal(await badge('cluster2').getAttribute('data-live'), 'drifted');
   assert.match(await badge('cluster1').innerText(), /^in sync · /);
-  // A dry run of the file: what Propagate would do there.
+  // A dry run of the file: what Propagate would do there (cluster2's image belongs to another
+  // field manager now, so server-side apply would refuse: the next check takes it back).
   await vs.openFile('v1beta1/web.yaml');
   await vs.command('KubeFed: Propagate');
   await dialog(vs, 'Dry Run Only');
   await vs.waitNotification(/dry run of v1beta1\/web.yaml: [1-9]\d* changes?/);
   await showWeb();
-  await badge('cluster2').filter({ hasText: /^would update · / }).waitFor({ timeout: 20_000 });
-  assert.equal(await badge('cluster2').getAttribute('data-live'), 'drifted');
+  await badge('cluster2').filter({ hasText: /^would fail · / }).waitFor({ timeout: 20_000 });
+  assert.equal(await badge('cluster2').getAttribute('data-live'), 'error');
+  assert.match((await badge('cluster2').getAttribute('title')) ?? '', /UpdateFailed/);
   assert.match(await badge('cluster1').innerText(), /^unchanged · /);
   // Clear Results forgets them in the view as well.
   await vs.command('KubeFed: Clear Results');
