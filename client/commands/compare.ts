@@ -101,6 +101,8 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
         return run.m.diffClusters({
           workspace: run.view,
           connections: run.connections,
+          adopt: s.adopt,
+          hostCluster: run.hostCluster,
           clusters: run.clusters,
           concurrency: s.concurrency,
           fieldManager: s.fieldManager,

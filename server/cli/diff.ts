@@ -105,6 +105,8 @@ export async function diffCommand(p: Parsed, io: CliIO): Promise<CommandResult> 
       fieldManager: flag(p, 'field-manager'),
       workspace: run.ws,
       connections: run.connections,
+      adopt: p.flags.has('adopt'),
+      hostCluster: run.hostCluster,
       clusters: run.clusters,
       concurrency,
       signal: io.signal,

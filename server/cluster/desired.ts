@@ -6,6 +6,7 @@
  */
 import type { FederatedResource, RenderedObject } from '../engine/resources.ts';
 import { renderFor, targetTypeOf } from '../engine/resources.ts';
+import { resourceKeyOf } from '../engine/targets.ts';
 import type { Workspace } from '../engine/workspace.ts';
 import { targetApiVersion } from '../engine/render.ts';
 import { MANAGED_LABEL } from '../engine/managed.ts';
@@ -13,48 +14,10 @@ import type { JsonObject } from '../engine/json.ts';
 import { deepClone, isObject, kubernetesKeyOrder } from '../engine/json.ts';
 import { changes, removeAt, setAt, type Change } from './normalize.ts';
 
-/** Records which federated resource an object in a member cluster came from: `<kind>/<namespace>/<name>`. */
-export const FEDERATED_RESOURCE_ANNOTATION = 'kubefed-tools/federated-resource';
+export { FEDERATED_RESOURCE_ANNOTATION } from '../engine/managed.ts';
+import { FEDERATED_RESOURCE_ANNOTATION } from '../engine/managed.ts';
 
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
-/** `<federated kind>/<namespace>/<name>` (namespace empty for cluster-scoped federated types). */
-export function resourceKeyOf(res: FederatedResource): string {
-  return `${res.kind}/${res.namespace}/${res.name}`;
-}
-
-/** The federated object KubeFed reads (after an RSP rewrote it), or the v1alpha1 template. */
-export function isNamespaceTarget(res: FederatedResource): boolean {
-  return res.targetKind === 'Namespace' && !res.typeConfig.targetGroup;
-}
-
-/** The object in the member cluster that belongs to `res`. */
-export function targetRefOf(res: FederatedResource, rendered?: RenderedObject): ObjectRef {
-  const tc = res.typeConfig;
-  const av = rendered?.object && typeof rendered.object.apiVersion === 'string' && rendered.object.apiVersion ? rendered.object.apiVersion : targetApiVersion(targetTypeOf(tc));
-  return {
-    apiVersion: av,
-    kind: tc.targetKind,
-    ...(tc.namespaced ? { namespace: res.namespace } : {}),
-    name: res.name,
-  };
-}
-
-/** Where the resource is declared, `file:line`. */
-export function sourceOf(res: FederatedResource): string | undefined {
-  const m = res.main;
-  if (!m) return undefined;
-  return `${m.uri}:${m.file.range(m.doc.start, m.doc.start).start.line + 1}`;
-}
-
-export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-}
+export { describeRef, isNamespaceTarget, resourceKeyOf, sourceOf, targetRefOf, type ObjectRef } from '../engine/targets.ts';
 
 /**
  * The object `cluster` should hold: the create path without a live object, the update path

@@ -10,10 +10,9 @@ import type { Workspace } from '../engine/workspace.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { isObject } from '../engine/json.ts';
 import { hasManagedLabel } from '../engine/managed.ts';
-import { ApiError, isClusterDown, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
+import { ApiError, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
 import {
   applyBody,
-  desiredFor,
   FEDERATED_RESOURCE_ANNOTATION,
   resourceKeyOf,
   retainedFields,
@@ -25,7 +24,9 @@ import { changes, maskChanges, maskSecrets, normalize, removeAt, toYaml, under, 
 import { Semaphore, isCancelled, linkSignal, safeProgress } from './pool.ts';
 import { failureOf, hintFor, type Reason } from './status.ts';
 import { unifiedDiff } from './unified.ts';
-import { LiveCache } from './live.ts';
+import { ClusterSession, type Observation } from './session.ts';
+import type { PlanOperation } from '../engine/plan.ts';
+import { describeRef } from '../engine/targets.ts';
 
 export type DiffState = 'in-sync' | 'drifted' | 'missing' | 'unexpected' | 'error';
 
@@ -34,6 +35,8 @@ export interface DiffEntry {
   resource: string;
   /** The engine's id of the federated resource. */
   resourceId?: string;
+  /** What propagate does here (the engine's plan). */
+  operation?: PlanOperation;
   source?: string;
   target: ObjectRef;
   state: DiffState;
@@ -76,22 +79,13 @@ export interface DiffOptions {
   /** Field manager of the dry-run applies that normalise desired objects (default `kubefed-tools`). */
   fieldManager?: string;
   timeoutMs?: number;
+  /** Plan as `propagate --adopt` would (an unmanaged object is taken over, not refused). */
+  adopt?: boolean;
+  /** The KubeFed host cluster (host-namespace rule), as for propagate. */
+  hostCluster?: string;
 }
 
 const STATES: DiffState[] = ['in-sync', 'drifted', 'missing', 'unexpected', 'error'];
-
-function errorEntry(base: Omit<DiffEntry, 'state'>, e: unknown, cluster: string, context?: string): DiffEntry {
-  const f = failureOf('read', e);
-  const t = base.target;
-  return {
-    ...base,
-    state: 'error',
-    status: f.status,
-    reason: f.reason,
-    message: f.message,
-    hint: hintFor(f.status, f.reason, { cluster, context, kind: t.kind, apiVersion: t.apiVersion, namespace: t.namespace, name: t.name }),
-  };
-}
 
 /** Per cluster: desired (dry-run applied) against live. */
 export async function diffClusters(options: DiffOptions): Promise<DiffReport> {
@@ -125,96 +119,95 @@ async function diffAll(opt: DiffOptions): Promise<DiffReport> {
 }
 
 async function diffCluster(cluster: string, resources: FederatedResource[], opt: DiffOptions, push: (c: string, e?: DiffEntry) => void): Promise<void> {
-  const ws = opt.workspace;
-  const c = opt.connections.client(cluster);
-  const context = opt.connections.contextOf(cluster);
-  const sem = new Semaphore(Math.max(1, opt.concurrency ?? 8));
-  const signal = opt.signal;
-  let down: unknown;
-  const live = 'error' in c ? undefined : new LiveCache(c, sem, signal);
-  if (live) {
-    await live.prefetch(resources.filter((r) => !r.placement.error && !r.placement.namespaceNotFederated).map((r) => targetRefOf(r, ws.render(r, cluster)))).catch((e) => {
-      if (isClusterDown(e)) down ??= e;
-    });
-  }
+  const s = new ClusterSession(cluster, opt.connections, opt.workspace, { adopt: !!opt.adopt, hostCluster: opt.hostCluster }, {
+    concurrency: opt.concurrency,
+    signal: opt.signal,
+    timeoutMs: opt.timeoutMs,
+  });
+  await s.prefetch(resources);
   await Promise.all(
     resources.map(async (res) => {
-      const selected = res.placement.selected.includes(cluster);
-      const created = ws.render(res, cluster);
-      const base: Omit<DiffEntry, 'state'> = { cluster, resource: resourceKeyOf(res), resourceId: res.id, source: sourceOf(res), target: targetRefOf(res, created) };
-      if (res.placement.error || res.placement.namespaceNotFederated) {
-        const status = res.placement.error ? 'ComputePlacementFailed' : 'NamespaceNotFederated';
-        return push(cluster, { ...base, state: 'error', status, message: res.placement.error ?? `namespace ${res.namespace} has no FederatedNamespace in the inputs`, hint: hintFor(status, undefined, { cluster }) });
-      }
-      if ('error' in c) {
-        if (!selected) return push(cluster);
-        return push(cluster, { ...base, state: 'error', status: 'ClientRetrievalFailed', reason: 'NoContext', message: c.error, hint: hintFor('ClientRetrievalFailed', 'NoContext', { cluster }) });
-      }
-      if (down) return push(cluster, selected ? errorEntry(base, down, cluster, context) : undefined);
       try {
-        push(cluster, await compareOne(c, live!, ws, res, cluster, base, selected, sem, opt));
+        push(cluster, (await compareOne(s, res, await s.observe(res), opt)) ?? undefined);
       } catch (e) {
-        if (isClusterDown(e)) down ??= e;
-        if (!selected && e === down) return push(cluster);
-        if (isCancelled(e) || (e instanceof ApiError && e.kind === 'cancelled')) {
-          return push(cluster, selected ? { ...base, state: 'error', reason: 'Cancelled', status: '', message: 'cancelled', hint: hintFor('', 'Cancelled', { cluster }) } : undefined);
-        }
-        push(cluster, errorEntry(base, e, cluster, context));
+        s.note(e);
+        if (!(isCancelled(e) || (e instanceof ApiError && e.kind === 'cancelled'))) throw e;
+        const base = entryBase(res, cluster, s.target(res));
+        push(cluster, res.placement.selected.includes(cluster) ? { ...base, state: 'error', reason: 'Cancelled', status: '', message: 'cancelled', hint: hintFor('', 'Cancelled', { cluster }) } : undefined);
       }
     }),
   );
 }
 
-async function compareOne(
-  c: ClusterClient,
-  cache: LiveCache,
-  ws: Workspace,
+function entryBase(res: FederatedResource, cluster: string, target: ObjectRef): Omit<DiffEntry, 'state'> {
+  return { cluster, resource: resourceKeyOf(res), resourceId: res.id, source: sourceOf(res), target };
+}
+
+/**
+ * The verdict for one resource in one cluster, read off the engine's plan — the same plan
+ * propagate executes: create → missing; delete / managed-label removal → unexpected; a refusal
+ * or failure → error (AlreadyExists: drifted and unmanaged, with the contents compared);
+ * update → the dry-run-applied object against the live one (in-sync or drifted).
+ */
+async function compareOne(s: ClusterSession, res: FederatedResource, obs: Observation, opt: DiffOptions): Promise<DiffEntry | null> {
+  const { plan, info, live } = obs;
+  const cluster = s.cluster;
+  const overridden = plan.created.overriddenPaths.length && plan.selected ? plan.created.overriddenPaths : undefined;
+  const base = { ...entryBase(res, cluster, plan.target), operation: plan.operation, ...(plan.status ? { status: plan.status } : {}) };
+  const error = (): DiffEntry => ({
+    ...base,
+    state: 'error',
+    status: plan.status ?? '',
+    ...(plan.reason ? { reason: plan.reason as Reason } : {}),
+    ...(plan.message ? { message: plan.message } : {}),
+    ...(s.hintOf(plan) ? { hint: s.hintOf(plan) } : {}),
+    ...(overridden ? { overridden } : {}),
+  });
+  switch (plan.operation) {
+    case 'create': {
+      const [d] = maskSecrets(applyBody(res, plan.desired!.object!), null);
+      return { ...base, state: 'missing', desired: d ?? undefined, overridden };
+    }
+    case 'delete':
+      return { ...base, state: 'unexpected', message: `${describeRef(plan.target)} is managed in ${cluster} but its federated resource no longer places it there (propagate deletes it)` };
+    case 'removeManagedLabel':
+      return { ...base, state: 'unexpected', message: `${describeRef(plan.target)} is managed in ${cluster} but no longer placed there; it is the host cluster's own namespace, so propagate only removes the managed label` };
+    case 'none':
+      if (plan.status === null || (plan.status === '' && !plan.selected)) return null;
+      if (plan.status === '') return { ...base, state: 'in-sync' };
+      if (plan.status === 'WaitingForRemoval') return { ...base, state: 'unexpected', message: plan.message };
+      if (plan.status !== 'AlreadyExists' || !live || !info || !plan.created.ok) return error();
+      return { ...(await compareContents(s, res, info, live, plan.created.object!, plan.created.object!, opt, overridden, base)), status: 'AlreadyExists', reason: 'Unmanaged', message: plan.message, hint: s.hintOf(plan) };
+    case 'update':
+      return compareContents(s, res, info!, live!, plan.desired!.object!, plan.created.ok ? plan.created.object : undefined, opt, overridden, base, plan.adopting);
+  }
+  return null;
+}
+
+async function compareContents(
+  s: ClusterSession,
   res: FederatedResource,
-  cluster: string,
-  base: Omit<DiffEntry, 'state'>,
-  selected: boolean,
-  sem: Semaphore,
+  info: ResourceInfo,
+  live: JsonObject,
+  desired: JsonObject,
+  created: JsonObject | undefined,
   opt: DiffOptions,
-): Promise<DiffEntry | undefined> {
-  const signal = opt.signal;
-  const ref = base.target;
-  const info = await sem.run(() => c.resourceFor(ref.apiVersion, ref.kind, signal), signal);
-  const hctx = { cluster, context: c.context, kind: ref.kind, apiVersion: ref.apiVersion, namespace: ref.namespace, name: ref.name, timeoutMs: opt.timeoutMs };
-  if (!info) {
-    if (!selected) return undefined;
-    return { ...base, state: 'error', status: 'RetrievalFailed', reason: 'TypeNotServed', message: `${cluster} does not serve ${ref.apiVersion} ${ref.kind}`, hint: hintFor('RetrievalFailed', 'TypeNotServed', hctx) };
-  }
-  const live = await cache.get(info, ref);
-  const created = ws.render(res, cluster);
-  if (!selected) {
-    if (live && hasManagedLabel(live)) {
-      return { ...base, state: 'unexpected', message: `${ref.kind} ${ref.name} is managed in ${cluster} but its federated resource no longer places it there (propagate deletes it)` };
-    }
-    return undefined;
-  }
-  const overridden = created.overriddenPaths.length ? created.overriddenPaths : undefined;
-  if (!live) {
-    if (!created.ok) return { ...base, state: 'error', status: created.status, message: created.message, hint: hintFor(created.status ?? '', undefined, hctx) };
-    const [d] = maskSecrets(applyBody(res, created.object!), null);
-    return { ...base, state: 'missing', desired: d ?? undefined, overridden };
-  }
-  const desired = desiredFor(ws, res, cluster, live);
-  if (!desired.ok) return { ...base, state: 'error', status: desired.status, message: desired.message, hint: hintFor(desired.status ?? '', undefined, hctx), overridden };
-  const dry = await dryRunApply(c, info, applyBody(res, desired.object!, created.ok ? created.object : undefined), sem, signal, opt.fieldManager).catch((e: unknown) => {
-    if (e instanceof ApiError && e.kind === 'http') {
-      const f = failureOf('update', e);
-      return { failure: f };
-    }
+  overridden: string[] | undefined,
+  base: Omit<DiffEntry, 'state'>,
+  adopting = false,
+): Promise<DiffEntry> {
+  const dry = await dryRunApply(s.client!, info, applyBody(res, desired, created), s.sem, s.signal, opt.fieldManager).catch((e: unknown) => {
+    if (e instanceof ApiError && e.kind === 'http') return { failure: failureOf('update', e) };
     throw e;
   });
   if ('failure' in dry) {
     const f = dry.failure;
-    return { ...base, state: 'error', status: f.status, reason: f.reason, message: f.message, hint: hintFor(f.status, f.reason, hctx), overridden };
+    return { ...base, state: 'error', status: f.status, reason: f.reason, message: f.message, hint: hintFor(f.status, f.reason, s.hintContext(base.target)), overridden };
   }
   return compareObjects(base, dry.object, live, {
-    retained: retained(created.object, desired.object),
+    retained: retained(created, desired),
     overridden,
-    unmanaged: !hasManagedLabel(live),
+    unmanaged: adopting || !hasManagedLabel(live),
     context: opt.context,
   });
 }

@@ -6,6 +6,9 @@ import { isObject, own } from './json.ts';
 
 export const MANAGED_LABEL = 'kubefed.io/managed';
 
+/** Written by this tool (not KubeFed): which federated resource an object came from, `<kind>/<namespace>/<name>` (--prune reads it). */
+export const FEDERATED_RESOURCE_ANNOTATION = 'kubefed-tools/federated-resource';
+
 /** unstructured GetLabels/GetAnnotations: a string map, or null when absent or not all strings. */
 export function stringMap(obj: unknown, key: 'labels' | 'annotations'): Record<string, string> | null {
   const v = own(own(obj, 'metadata'), key);

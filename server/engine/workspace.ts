@@ -23,6 +23,30 @@ export interface Analysis {
   diagnostics: Map<string, EngineDiagnostic[]>;
 }
 
+const OBJECT_SOURCE_SCHEME = 'kubefed-objects://';
+
+/** The virtual document that holds the objects of a source given to `setObjects`. */
+export function objectSourceUri(source: string): string {
+  return OBJECT_SOURCE_SCHEME + encodeURIComponent(source);
+}
+
+/** Whether a URI is such a virtual document (not a file: nothing may be written to it). */
+export function isObjectSourceUri(uri: string): boolean {
+  return uri.startsWith(OBJECT_SOURCE_SCHEME);
+}
+
+function withoutManagedFields(o: JsonObject): JsonObject {
+  const md = o.metadata;
+  if (!md || typeof md !== 'object' || Array.isArray(md) || !('managedFields' in md)) return o;
+  const { managedFields: _drop, ...rest } = md as JsonObject;
+  return { ...o, metadata: rest };
+}
+
+function sortKey(o: JsonObject): string {
+  const md = (o.metadata ?? {}) as JsonObject;
+  return `${String(o.apiVersion ?? '')}|${String(o.kind ?? '')}|${String(md.namespace ?? '')}|${String(md.name ?? '')}`;
+}
+
 export interface WorkspaceOptions {
   /** Namespace-scoped control plane (KubeFedConfig scope Namespaced); found in the workspace when unset. */
   limitedScope?: boolean;
@@ -58,6 +82,21 @@ export class Workspace {
 
   uris(): string[] {
     return [...this.files.keys()];
+  }
+
+  /**
+   * Objects that come from somewhere other than a file — e.g. federated resources, FTCs and
+   * KubeFedClusters read from a KubeFed host — under `source`. They get the same analysis as
+   * file contents: they are held as the virtual document `objectSourceUri(source)` (one YAML
+   * document per object, sorted, `managedFields` left out). An empty list removes the source.
+   */
+  setObjects(source: string, objects: readonly JsonObject[]): void {
+    const uri = objectSourceUri(source);
+    if (objects.length === 0) return this.deleteFile(uri);
+    const docs = objects.map(withoutManagedFields).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    this.setFile(uri, docs.map((o) => `---
+${JSON.stringify(o, null, 2)}
+`).join(''));
   }
 
   /** Clusters from outside the workspace files (kubeconfig contexts, clusters file, settings). */

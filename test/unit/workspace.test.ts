@@ -414,3 +414,26 @@ spec:
   assert.deepEqual(b.diagnostics.get('many.yaml'), whole.diagnostics('many.yaml'));
   assert.equal(codes(b.diagnostics.get('many.yaml') ?? []).filter((c) => c === 'unknown-cluster').length, 151);
 });
+
+test('setObjects: objects read from a cluster get the same analysis as file contents, under a virtual document', async () => {
+  const { Workspace, objectSourceUri, isObjectSourceUri } = await import('../../server/engine/workspace.ts');
+  const objects = [
+    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'cm', namespace: 'ns', managedFields: [{ manager: 'x' }] }, spec: { template: { data: { a: '1' } }, placement: { clusters: [{ name: 'c1' }] }, overrides: [{ clusterName: 'c1', clusterOverrides: [{ path: '/data/a', value: '2' }] }] } },
+    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'ns', namespace: 'ns' }, spec: { placement: { clusterSelector: {} } } },
+    { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { name: 'c1', namespace: 'kube-federation-system' }, spec: { apiEndpoint: 'https://c1', secretRef: { name: 's' } } },
+  ];
+  const fromObjects = new Workspace();
+  fromObjects.setObjects('host', objects);
+  const fromText = new Workspace();
+  fromText.setFile('a.yaml', objects.map((o) => '---\n' + JSON.stringify(o)).join('\n'));
+  const summary = (ws: InstanceType<typeof Workspace>) =>
+    ws.resources().map((r) => ({ id: r.id, selected: r.placement.selected, objects: ws.renderAll(r).map((x) => x.object) }));
+  assert.deepEqual(summary(fromObjects), summary(fromText));
+  assert.deepEqual(fromObjects.clusters().map((c) => c.name), ['c1']);
+  const uri = objectSourceUri('host');
+  assert.ok(isObjectSourceUri(uri) && !isObjectSourceUri('file:///a.yaml'));
+  assert.doesNotMatch(fromObjects.getFile(uri)!.text, /managedFields/);
+  assert.equal(fromObjects.resources()[0]!.main!.uri, uri);
+  fromObjects.setObjects('host', []);
+  assert.deepEqual(fromObjects.resources(), []);
+});
