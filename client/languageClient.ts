@@ -1,21 +1,15 @@
 /**
  * Starts the KubeFed language server (dist/server.js, node IPC) for YAML files and wraps its
- * custom requests (documented in server/lsp/requests.ts): `kubefed/render`, `kubefed/placement`,
- * `kubefed/clusters` and the notification `kubefed/inventoryChanged`.
+ * custom requests, typed once in server/lsp/protocol.ts: `RenderRequest`, `PlacementRequest`,
+ * `ClustersRequest` and the notification `InventoryChangedNotification`.
  */
 import * as vscode from 'vscode';
-// Types only: the library itself is loaded when the server starts (not at activation).
+// Types only: the library and the protocol's type objects (both on vscode-jsonrpc) are loaded when
+// the server starts, not at activation.
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import type {
-  ClusterSummary,
-  PlacementResult,
-  RenderParams,
-  RenderResult,
-} from '../server/lsp/requests.ts';
+import type { InventoryCluster, PlacementResponse, RenderParams, RenderResponse } from '../server/lsp/protocol.ts';
 import { SECTION, settings } from './config.ts';
 import type { Output } from './outputChannel.ts';
-
-export type { ClusterSummary, PlacementResult, RenderParams, RenderResult };
 
 // vscode-languageclient's State enum (not imported: the library loads lazily).
 const STATE_STOPPED = 1;
@@ -27,10 +21,13 @@ export const DOCUMENT_SELECTOR = [
   { language: 'yaml', scheme: 'untitled' },
 ];
 
+type Protocol = typeof import('../server/lsp/protocol.ts');
+
 export class KubefedClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  private protocol: Protocol | undefined;
   private starting: Promise<void> | undefined;
-  private readonly inventoryEmitter = new vscode.EventEmitter<ClusterSummary[]>();
+  private readonly inventoryEmitter = new vscode.EventEmitter<InventoryCluster[]>();
   private readonly stateEmitter = new vscode.EventEmitter<boolean>();
   /** Fires with the server's cluster inventory whenever it changes. */
   readonly onInventoryChanged = this.inventoryEmitter.event;
@@ -62,7 +59,8 @@ export class KubefedClient implements vscode.Disposable {
   }
 
   private async launch(): Promise<void> {
-    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
+    const [{ LanguageClient, TransportKind }, protocol] = await Promise.all([import('vscode-languageclient/node'), import('../server/lsp/protocol.ts')]);
+    this.protocol = protocol;
     const module = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -80,30 +78,31 @@ export class KubefedClient implements vscode.Disposable {
     const client = new LanguageClient('kubefed', 'KubeFed Language Server', serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState((e) => this.stateEmitter.fire(e.newState === STATE_RUNNING));
-    client.onNotification('kubefed/inventoryChanged', (p: { clusters?: ClusterSummary[] }) => this.inventoryEmitter.fire(p.clusters ?? []));
+    client.onNotification(protocol.InventoryChangedNotification, (p) => this.inventoryEmitter.fire(p.clusters ?? []));
     await client.start();
     this.out.info('language server started');
   }
 
-  private async ready(): Promise<LanguageClient> {
+  private async ready(): Promise<{ c: LanguageClient; p: Protocol }> {
     await this.start();
-    if (!this.client) throw new Error('the KubeFed language server is not running');
-    return this.client;
+    if (!this.client || !this.protocol) throw new Error('the KubeFed language server is not running');
+    return { c: this.client, p: this.protocol };
   }
 
-  async render(params: RenderParams, token?: vscode.CancellationToken): Promise<RenderResult> {
-    const c = await this.ready();
-    return c.sendRequest<RenderResult>('kubefed/render', params, token);
+  async render(params: RenderParams, token?: vscode.CancellationToken): Promise<RenderResponse> {
+    const { c, p } = await this.ready();
+    return c.sendRequest(p.RenderRequest, params, token);
   }
 
-  async placement(token?: vscode.CancellationToken): Promise<PlacementResult> {
-    const c = await this.ready();
-    return c.sendRequest<PlacementResult>('kubefed/placement', {}, token);
+  /** Rejects with the server's error (a ResponseError saying what failed) when the placement cannot be computed. */
+  async placement(token?: vscode.CancellationToken): Promise<PlacementResponse> {
+    const { c, p } = await this.ready();
+    return c.sendRequest(p.PlacementRequest, {}, token);
   }
 
-  async clusters(token?: vscode.CancellationToken): Promise<ClusterSummary[]> {
-    const c = await this.ready();
-    return (await c.sendRequest<{ clusters?: ClusterSummary[] }>('kubefed/clusters', {}, token)).clusters ?? [];
+  async clusters(token?: vscode.CancellationToken): Promise<InventoryCluster[]> {
+    const { c, p } = await this.ready();
+    return (await c.sendRequest(p.ClustersRequest, {}, token)).clusters ?? [];
   }
 
   async restart(): Promise<void> {

@@ -13,34 +13,22 @@
  *   and posts the model once the webview says `ready`, and again on `kubefed/inventoryChanged`,
  *   YAML edits and YAML file changes (debounced 300 ms; the webview keeps expansion, selection and
  *   scroll by stable ids);
- * - forwards live states: `updateLiveState`, `updateLiveStateFromReport`, and every run the
- *   Results view records;
+ * - shows the live states of every run the Results view records (matched by the engine's resource
+ *   id), and forgets them when the Results view is cleared;
  * - answers the webview: open the source, `kubefed.previewForCluster`, or Compare's diff
  *   (`openDiff`, default `kubefed.compare`).
  * When the bundle has not been built, the panel shows a static HTML table instead (no script).
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ClusterSummary, KubefedClient, PlacementResult } from './languageClient.ts';
+import type { KubefedClient } from './languageClient.ts';
+import type { InventoryCluster, PlacementResponse } from '../server/lsp/protocol.ts';
 import type { Output } from './outputChannel.ts';
 import type { ResultRun } from './resultsView.ts';
 import { makeNonce, webviewHtml } from '../webview/html.ts';
-import {
-  isWebviewMessage,
-  liveStatesFromReport,
-  toLiveState,
-  type DiffEntryLike,
-  type HostMessage,
-  type LiveState,
-  type OutcomeLike,
-  type PlacementModel,
-  type ReportLike,
-  type WebviewMessage,
-} from '../webview/messages.ts';
-import { escapeHtml, liveKey } from '../webview/viewModel.ts';
-
-export type { LiveState } from '../webview/messages.ts';
+import { isWebviewMessage, type HostMessage, type LiveState, type PlacementModel, type WebviewMessage } from '../webview/messages.ts';
+import { escapeHtml, placementErrorText } from '../webview/viewModel.ts';
+import { LiveStateStore } from './liveStates.ts';
 
 export interface PlacementFocus {
   uri?: string;
@@ -49,22 +37,12 @@ export interface PlacementFocus {
 
 /** What the panel needs from the language server. */
 interface PlacementSource {
-  placement(): Promise<PlacementResult>;
-  clusters(): Promise<ClusterSummary[]>;
+  placement(): Promise<PlacementResponse>;
+  clusters(): Promise<InventoryCluster[]>;
   onInventoryChanged(listener: () => void): vscode.Disposable;
 }
 
-/** Accepts the raw `LanguageClient` or the extension's `KubefedClient` wrapper. */
-function sourceOf(client: LanguageClient | KubefedClient): PlacementSource {
-  if ('sendRequest' in client && typeof client.sendRequest === 'function') {
-    const lc = client as LanguageClient;
-    return {
-      placement: () => lc.sendRequest<PlacementResult>('kubefed/placement', {}),
-      clusters: async () => (await lc.sendRequest<{ clusters?: ClusterSummary[] }>('kubefed/clusters', {})).clusters ?? [],
-      onInventoryChanged: (l) => lc.onNotification('kubefed/inventoryChanged', () => l()),
-    };
-  }
-  const kc = client as KubefedClient;
+function sourceOf(kc: KubefedClient): PlacementSource {
   return {
     placement: () => kc.placement(),
     clusters: () => kc.clusters(),
@@ -73,81 +51,6 @@ function sourceOf(client: LanguageClient | KubefedClient): PlacementSource {
 }
 
 export const REFRESH_DELAY_MS = 300;
-const MAX_LIVE_STATES = 200_000;
-
-/** Live states by resource × cluster (kept while no panel is open). */
-const liveStates = new Map<string, LiveState>();
-let current: PlacementPanel | undefined;
-
-/**
- * Records what Compare/Propagate saw (`LiveState`s, or records of a similar shape, see
- * `toLiveState`) and shows it in the placement view. `replace`: forget the earlier states first.
- */
-export function updateLiveState(states: readonly unknown[], options: { replace?: boolean } = {}): void {
-  const now = Date.now();
-  const list: LiveState[] = [];
-  for (const s of states) {
-    const l = toLiveState(s, now);
-    if (l) list.push(l);
-  }
-  if (options.replace) liveStates.clear();
-  for (const l of list) {
-    const k = liveKey(l.resourceId, l.cluster);
-    liveStates.delete(k); // newest last
-    liveStates.set(k, l);
-  }
-  for (const k of liveStates.keys()) {
-    if (liveStates.size <= MAX_LIVE_STATES) break;
-    liveStates.delete(k);
-  }
-  current?.postLive(options.replace ? [...liveStates.values()] : list, !!options.replace);
-}
-
-/**
- * Records what a Compare (`DiffReport`: `entries`) or a Propagate (`PropagateReport`: `outcomes`)
- * of server/cluster found, matched to the placement's resources by `<kind>/<namespace>/<name>`.
- */
-export async function updateLiveStateFromReport(report: ReportLike, at = Date.now()): Promise<void> {
-  const resources = (await current?.resources()) ?? [];
-  updateLiveState(liveStatesFromReport(report, resources, at));
-}
-
-/** Forgets the live states (e.g. "Clear Results"). */
-export function clearLiveState(): void {
-  updateLiveState([], { replace: true });
-}
-
-/** The live states a run of the Results view tells (its items name resources `<kind>/<ns>/<name>`). */
-export function liveStatesFromRun(run: ResultRun, resources: PlacementModel['resources']): LiveState[] {
-  if (run.cancelled && !run.clusters.length) return [];
-  const at = run.when.getTime();
-  if (run.kind === 'compare') {
-    const entries: DiffEntryLike[] = run.clusters.flatMap((c) =>
-      c.items
-        .filter((i) => i.resource)
-        .map((i) => ({
-          cluster: c.cluster,
-          resource: i.resource!,
-          state: i.outcome === 'extra' ? 'unexpected' : i.outcome === 'failed' || (!i.ok && !['drifted', 'missing', 'extra'].includes(i.outcome)) ? 'error' : i.outcome,
-          ...(i.message ? { message: i.message } : {}),
-        })),
-    );
-    return liveStatesFromReport({ entries }, resources, at);
-  }
-  const outcomes: OutcomeLike[] = run.clusters.flatMap((c) =>
-    c.items.filter((i) => i.resource).map((i) => ({ cluster: c.cluster, resource: i.resource!, result: i.ok ? i.outcome : 'failed', ...(i.message ? { message: i.message } : {}) })),
-  );
-  return liveStatesFromReport({ outcomes, dryRun: !!run.dryRun }, resources, at);
-}
-
-/** Creates the placement panel (once) or reveals it. */
-export function showPlacementPanel(context: vscode.ExtensionContext, client: LanguageClient | KubefedClient, focus?: PlacementFocus): void {
-  if (!current) {
-    current = new PlacementPanel(context, client);
-    context.subscriptions.push(current);
-  }
-  void current.show(focus);
-}
 
 export class PlacementPanel implements vscode.Disposable {
   static readonly viewType = 'kubefed.placement';
@@ -162,6 +65,8 @@ export class PlacementPanel implements vscode.Disposable {
   private ready = false;
   private focus: string | undefined;
   private model: PlacementModel | undefined;
+  /** What the runs of the Results view saw (kept while the panel is closed). */
+  private readonly live = new LiveStateStore();
   /** Opens Compare's diff of a resource in a cluster (the extension may replace it). */
   openDiff: (resourceId: string, cluster: string, uri: string | undefined) => Promise<void> = async (resourceId, cluster, uri) => {
     await vscode.commands.executeCommand('kubefed.compare', { uri, resourceId, cluster });
@@ -169,19 +74,29 @@ export class PlacementPanel implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    client: LanguageClient | KubefedClient,
+    client: KubefedClient,
     private readonly out?: Output,
-    results?: { onDidAdd: vscode.Event<ResultRun> },
+    results?: { onDidAdd: vscode.Event<ResultRun>; onDidClear: vscode.Event<void> },
   ) {
     this.source = sourceOf(client);
-    current = this;
     if (results) {
       this.disposables.push(
-        results.onDidAdd((run) => {
-          void this.resources().then((resources) => updateLiveState(liveStatesFromRun(run, resources)));
-        }),
+        results.onDidAdd((run) => this.recordLive(run.live)),
+        results.onDidClear(() => this.clearLive()),
       );
     }
+  }
+
+  /** Shows what a run saw (a newer state of a resource in a cluster replaces the older). */
+  recordLive(states: readonly LiveState[]): void {
+    this.live.record(states);
+    this.postLive([...states], false);
+  }
+
+  /** Forgets every live state (Clear Results). */
+  clearLive(): void {
+    this.live.clear();
+    this.postLive([], true);
   }
 
   private dist(...parts: string[]): vscode.Uri {
@@ -259,8 +174,7 @@ export class PlacementPanel implements vscode.Disposable {
     void this.panel?.webview.postMessage(m).then(undefined, () => undefined);
   }
 
-  /** Called by updateLiveState. */
-  postLive(states: LiveState[], replace: boolean): void {
+  private postLive(states: LiveState[], replace: boolean): void {
     if (this.panel && this.ready && this.hasBundle()) this.send({ type: 'liveState', states, replace });
   }
 
@@ -270,7 +184,7 @@ export class PlacementPanel implements vscode.Disposable {
     const gen = ++this.generation;
     let model: PlacementModel;
     try {
-      const [placement, clusters] = await Promise.all([this.source.placement(), this.source.clusters().catch(() => [] as ClusterSummary[])]);
+      const [placement, clusters] = await Promise.all([this.source.placement(), this.source.clusters().catch(() => [] as InventoryCluster[])]);
       model = {
         clusters: placement.clusters ?? [],
         resources: placement.resources ?? [],
@@ -279,9 +193,9 @@ export class PlacementPanel implements vscode.Disposable {
     } catch (err) {
       if (gen !== this.generation || !this.panel) return;
       this.out?.error('placement view', err);
-      const message = `The placement could not be computed: ${err instanceof Error ? err.message : String(err)}`;
+      const message = placementErrorText(err instanceof Error ? err.message : String(err));
       if (this.hasBundle()) this.send({ type: 'error', message });
-      else panel.webview.html = staticPage(panel.webview, `<p>${escapeHtml(message)}</p>`);
+      else panel.webview.html = staticPage(panel.webview, `<p style="white-space:pre-wrap">${escapeHtml(message)}</p>`);
       return;
     }
     if (gen !== this.generation || !this.panel) return;
@@ -295,16 +209,6 @@ export class PlacementPanel implements vscode.Disposable {
     this.send({ type: 'model', model, ...(focus ? { focus } : {}) });
   }
 
-  /** The placement's resources: the model on show, else asked from the server. */
-  async resources(): Promise<PlacementModel['resources']> {
-    if (this.model) return this.model.resources;
-    try {
-      return (await this.source.placement()).resources ?? [];
-    } catch {
-      return [];
-    }
-  }
-
   private resourceUri(resourceId: string): string | undefined {
     return this.model?.resources.find((r) => r.id === resourceId)?.location?.uri;
   }
@@ -316,7 +220,7 @@ export class PlacementPanel implements vscode.Disposable {
       switch (m.type) {
         case 'ready':
           this.ready = true;
-          if (liveStates.size) this.send({ type: 'liveState', states: [...liveStates.values()], replace: true });
+          if (this.live.size) this.send({ type: 'liveState', states: this.live.all(), replace: true });
           await this.refresh();
           break;
         case 'refresh':
@@ -351,7 +255,6 @@ export class PlacementPanel implements vscode.Disposable {
     this.panel?.dispose();
     this.onPanelDisposed();
     for (const d of this.disposables) d.dispose();
-    if (current === this) current = undefined;
   }
 }
 

@@ -4,7 +4,8 @@
  * server (`kubefed/render`). The preview follows the source document as you type.
  */
 import * as vscode from 'vscode';
-import type { KubefedClient, RenderResult } from './languageClient.ts';
+import type { KubefedClient } from './languageClient.ts';
+import type { RenderResponse } from '../server/lsp/protocol.ts';
 import type { Output } from './outputChannel.ts';
 import { errorText } from './outputChannel.ts';
 
@@ -44,7 +45,7 @@ function safe(s: string): string {
 }
 
 /** The text of a preview from a `kubefed/render` result (one resource, one cluster). */
-export function previewText(result: RenderResult, target: PreviewTarget): string {
+export function previewText(result: RenderResponse, target: PreviewTarget): string {
   const res = target.resourceId ? result.resources.find((r) => r.id === target.resourceId) : result.resources[0];
   if (!res) {
     return `# No federated resource${target.resourceId ? ` ${target.resourceId}` : ''} in ${target.uri}\n`;

@@ -1,17 +1,20 @@
 /**
  * The "Results" view (KubeFed activity bar container): the outcome of the latest Propagate and
  * Compare runs, run → cluster → object, newest first. Selecting an object opens its source.
+ * Each run also carries the live states it saw (by resource id), which the placement view shows;
+ * Clear Results clears both.
  */
 import * as vscode from 'vscode';
-
-export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped' | 'failed' | 'drifted' | 'missing' | 'in-sync' | 'extra' | string;
+import type { LiveState } from '../webview/messages.ts';
+import type { DiffEntry, Outcome } from './clusterModule.ts';
 
 export interface ResultItem {
   /** `Kind namespace/name` */
   label: string;
-  /** The federated resource, `<federated kind>/<namespace>/<name>`. */
-  resource?: string;
-  outcome: Outcome;
+  /** What happened, in words (`created`, `would create` in a dry run, `drifted`, …). */
+  outcome: string;
+  /** Propagate's result or Compare's state (the icon). */
+  result: Outcome['result'] | DiffEntry['state'];
   ok: boolean;
   message?: string;
   /** Where the federated resource is declared. */
@@ -37,21 +40,28 @@ export interface ResultRun {
   cancelled?: boolean;
   error?: string;
   clusters: ResultCluster[];
+  /** What the run saw per resource (engine resource id) and cluster. */
+  live: LiveState[];
 }
 
 type Node = { kind: 'run'; run: ResultRun } | { kind: 'cluster'; run: ResultRun; cluster: ResultCluster } | { kind: 'item'; item: ResultItem };
 
-const ICON: Record<string, string> = {
+const ICON: Record<ResultItem['result'], string> = {
   created: 'add',
   updated: 'edit',
+  adopted: 'edit',
   unchanged: 'check',
   'in-sync': 'check',
   deleted: 'trash',
+  orphaned: 'debug-disconnect',
+  pruned: 'trash',
   skipped: 'debug-step-over',
   failed: 'error',
+  cancelled: 'circle-slash',
   drifted: 'diff',
   missing: 'question',
-  extra: 'warning',
+  unexpected: 'warning',
+  error: 'error',
 };
 
 export function countOutcomes(items: ResultItem[]): string {
@@ -69,6 +79,9 @@ export class ResultsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly addEmitter = new vscode.EventEmitter<ResultRun>();
   /** Fires with every run added. */
   readonly onDidAdd = this.addEmitter.event;
+  private readonly clearEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the runs are cleared (Clear Results). */
+  readonly onDidClear = this.clearEmitter.event;
 
   constructor() {
     this.view = vscode.window.createTreeView(ResultsView.id, { treeDataProvider: this, showCollapseAll: true });
@@ -93,6 +106,7 @@ export class ResultsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
   clear(): void {
     this.runs = [];
     this.emitter.fire(undefined);
+    this.clearEmitter.fire();
     void vscode.commands.executeCommand('setContext', 'kubefed.hasResults', false);
   }
 
@@ -142,7 +156,7 @@ export class ResultsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     const t = new vscode.TreeItem(i.label, vscode.TreeItemCollapsibleState.None);
     t.description = `${i.outcome}${i.message ? ` — ${i.message}` : ''}`;
     t.tooltip = `${i.label}: ${t.description}`;
-    t.iconPath = new vscode.ThemeIcon(ICON[i.outcome] ?? (i.ok ? 'check' : 'error'));
+    t.iconPath = new vscode.ThemeIcon(ICON[i.result] ?? (i.ok ? 'check' : 'error'));
     if (i.command) t.command = i.command;
     else if (i.source) {
       const r = i.source.range;
@@ -159,5 +173,6 @@ export class ResultsView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.view.dispose();
     this.emitter.dispose();
     this.addEmitter.dispose();
+    this.clearEmitter.dispose();
   }
 }

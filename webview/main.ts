@@ -25,6 +25,7 @@ import {
   LIVE_LABELS,
   liveKey,
   nodeId,
+  panelNotice,
   parentIndex,
   pathTo,
   reselect,
@@ -298,8 +299,9 @@ function updateActiveDescendant(): void {
 }
 
 function renderChrome(): void {
-  bannerEl.hidden = !errorText;
-  bannerEl.textContent = errorText;
+  const notice = panelNotice(model, errorText, rows.length);
+  bannerEl.hidden = !notice.banner;
+  bannerEl.textContent = notice.banner;
   const f = compileFilters(state.filters);
   fields.label.invalid = !!f.labelError;
   fields.label.title = f.labelError ? `Label selector: ${f.labelError}` : 'Label selector on the member clusters: key=value, key!=value, key, !key (comma separated)';
@@ -311,7 +313,7 @@ function renderChrome(): void {
   const s = summarize(model, live);
   const parts = [`${s.resources.toLocaleString()} federated resource${s.resources === 1 ? '' : 's'} × ${s.clusters.toLocaleString()} cluster${s.clusters === 1 ? '' : 's'}`, `${s.placements.toLocaleString()} placement${s.placements === 1 ? '' : 's'}`];
   if (s.errors) parts.push(`${s.errors.toLocaleString()} with errors`);
-  const liveParts = (['drifted', 'missing', 'error', 'in-sync'] as const).filter((k) => s.live[k]).map((k) => `${s.live[k].toLocaleString()} ${LIVE_LABELS[k]}`);
+  const liveParts = (['drifted', 'missing', 'error', 'unchecked', 'in-sync'] as const).filter((k) => s.live[k]).map((k) => `${s.live[k].toLocaleString()} ${LIVE_LABELS[k]}`);
   if (liveParts.length) {
     let last = 0;
     for (const v of live.values()) if (v.at > last) last = v.at;
@@ -319,9 +321,7 @@ function renderChrome(): void {
   }
   if (filtersActive(state.filters)) parts.push(`${rows.length.toLocaleString()} rows shown`);
   summaryEl.textContent = parts.join(' · ');
-  if (!model.resources.length) setEmpty('No federated resources in the workspace.');
-  else if (!rows.length) setEmpty('Nothing matches the filters.', true);
-  else setEmpty('');
+  setEmpty(notice.empty, notice.clearFilters);
 }
 
 function setEmpty(text: string, clear = false): void {

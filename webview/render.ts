@@ -108,6 +108,7 @@ export const LIVE_ICONS: Record<LiveStateKind, string> = {
   drifted: 'diff-modified',
   missing: 'question',
   error: 'error',
+  unchecked: 'circle-slash',
 };
 
 function formatTime(at: number): string {
@@ -118,10 +119,11 @@ function formatTime(at: number): string {
 function liveBadge(cell: Cell, now: number): HTMLElement | undefined {
   const l = cell.live;
   if (!l) return undefined;
-  const word = LIVE_LABELS[l.state];
+  // The run's own words (`would create`, `unexpected`, …); the state's for an older message.
+  const word = typeof l.outcome === 'string' && l.outcome ? displayText(l.outcome, 40) : LIVE_LABELS[l.state];
   const time = formatTime(l.at);
   const rel = relativeTime(l.at, now);
-  const title = `${word} — seen ${time} (${rel})${l.source ? ` by ${l.source === 'compare' ? 'Compare' : 'Propagate'}` : ''}${l.detail ? `\n${displayText(l.detail, 2000)}` : ''}`;
+  const title = `${word} (${LIVE_LABELS[l.state]}) — seen ${time} (${rel})${l.source ? ` by ${l.source === 'compare' ? 'Compare' : 'Propagate'}` : ''}${l.detail ? `\n${displayText(l.detail, 2000)}` : ''}`;
   const b = badge(`live live-${l.state}`, `${word} · ${rel}`, title, LIVE_ICONS[l.state]);
   b.dataset.live = l.state;
   return b;
@@ -130,7 +132,7 @@ function liveBadge(cell: Cell, now: number): HTMLElement | undefined {
 function tallyBadges(t: Tally | undefined): HTMLElement[] {
   if (!t) return [];
   const out: HTMLElement[] = [];
-  for (const k of ['drifted', 'missing', 'error', 'in-sync'] as LiveStateKind[]) {
+  for (const k of ['drifted', 'missing', 'error', 'unchecked', 'in-sync'] as LiveStateKind[]) {
     const n = t.live[k];
     if (n) out.push(badge(`live live-${k}`, String(n), `${n} ${LIVE_LABELS[k]}`, LIVE_ICONS[k]));
   }
@@ -268,7 +270,7 @@ function fillStrip(strip: HTMLElement, row: Row): void {
     const state = c.live ? ` live-${c.live.state}` : '';
     const d = span(`dot ${c.placed ? 'in' : 'out'}${c.clusterReady === false ? ' unready' : ''}${state}`);
     d.dataset.cluster = c.cluster;
-    d.title = `${displayText(c.cluster)}: ${c.placed ? 'placed' : 'not placed'} — ${displayText(c.reason)}${c.live ? ` · ${LIVE_LABELS[c.live.state]}` : ''}`;
+    d.title = `${displayText(c.cluster)}: ${c.placed ? 'placed' : 'not placed'} — ${displayText(c.reason)}${c.live ? ` · ${c.live.outcome ? displayText(c.live.outcome, 40) : LIVE_LABELS[c.live.state]}` : ''}`;
     dots.push(d);
   }
   if (cells.length > STRIP_MAX) {

@@ -7,7 +7,11 @@
  * Every node has a stable id (built from namespace, resource id and cluster name), so expansion,
  * selection and scroll position survive a new model.
  */
-import type { ClusterInfo, ClusterReason, LiveState, LiveStateKind, PlacementModel, PlacementResource } from './messages.ts';
+import type { ClusterReason, LiveState, LiveStateKind, PlacementModel, PlacementResource } from './messages.ts';
+import type { PlacementWhy } from '../server/engine/placement.ts';
+
+/** A member cluster as the model has it (labels, readiness, source). */
+type ModelCluster = NonNullable<PlacementModel['clusterInfo']>[number];
 
 export type ViewMode = 'resources' | 'clusters';
 
@@ -35,7 +39,8 @@ export interface Cell {
   resourceId: string;
   cluster: string;
   placed: boolean;
-  why: string;
+  /** The engine's reason; undefined when the server gave none (the placement failed). */
+  why?: PlacementWhy;
   category: ReasonCategory;
   /** The server's sentence. */
   reason: string;
@@ -65,7 +70,7 @@ export interface TreeNode {
   cluster?: string;
   resource?: PlacementResource;
   cell?: Cell;
-  clusterInfo?: ClusterInfo;
+  clusterInfo?: ModelCluster;
   tally?: Tally;
 }
 
@@ -154,6 +159,7 @@ export const LIVE_LABELS: Record<LiveStateKind, string> = {
   drifted: 'drifted',
   missing: 'missing',
   error: 'error',
+  unchecked: 'not checked',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +247,7 @@ export function filtersActive(f: Filters): boolean {
 
 interface CompiledFilters {
   resource: (r: PlacementResource) => boolean;
-  cluster: (name: string, info: ClusterInfo | undefined) => boolean;
+  cluster: (name: string, info: ModelCluster | undefined) => boolean;
   placedOnly: boolean;
   /** A filter on resources is set (name, namespace or kind). */
   resourceFilter: boolean;
@@ -270,7 +276,7 @@ export function compileFilters(f: Filters): CompiledFilters {
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-export function reasonCategory(why: string, placed: boolean): ReasonCategory {
+export function reasonCategory(why: PlacementWhy | undefined, placed: boolean): ReasonCategory {
   switch (why) {
     case 'explicit-list':
     case 'not-in-list':
@@ -331,13 +337,13 @@ export function allClusters(model: PlacementModel): string[] {
 
 export interface CellContext {
   live?: ReadonlyMap<string, LiveState>;
-  clusterInfo?: ReadonlyMap<string, ClusterInfo>;
+  clusterInfo?: ReadonlyMap<string, ModelCluster>;
 }
 
 export function cellOf(r: PlacementResource, cluster: string, ctx: CellContext = {}): Cell {
   const placed = (r.selected ?? []).includes(cluster);
   const reason: ClusterReason | undefined = r.reasons?.[cluster];
-  const why = reason?.why ?? 'unknown';
+  const why = reason?.why;
   const schedule = r.rsp?.schedule;
   const replicas = schedule && Object.prototype.hasOwnProperty.call(schedule, cluster) ? schedule[cluster] : undefined;
   const ov = r.overrides?.[cluster];
@@ -347,7 +353,7 @@ export function cellOf(r: PlacementResource, cluster: string, ctx: CellContext =
     resourceId: r.id,
     cluster,
     placed,
-    why,
+    ...(why ? { why } : {}),
     category: reasonCategory(why, placed),
     reason: reason?.text || (placed ? 'placed' : 'not placed'),
     ...(typeof ov === 'number' ? { overrides: ov } : {}),
@@ -358,7 +364,7 @@ export function cellOf(r: PlacementResource, cluster: string, ctx: CellContext =
 }
 
 function emptyTally(): Tally {
-  return { cells: 0, placed: 0, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0 } };
+  return { cells: 0, placed: 0, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0, unchecked: 0 } };
 }
 
 function addCell(t: Tally, c: Cell): void {
@@ -389,6 +395,38 @@ export function resourceLabel(r: Pick<PlacementResource, 'kind' | 'name'>): stri
 }
 
 // ---------------------------------------------------------------------------------------------
+// What the panel says around the tree
+
+/** The panel's words when the placement could not be computed: the server's error and what to do next. */
+export function placementErrorText(message: string): string {
+  const m = message.trim() || 'no reason given';
+  return `The placement could not be computed: ${m}\nSee the KubeFed output (KubeFed: Show Output) for details, then Refresh, or run KubeFed: Restart Language Server.`;
+}
+
+export interface PanelNotice {
+  /** The error banner ('' = none). */
+  banner: string;
+  /** The text shown instead of the tree ('' = the tree). */
+  empty: string;
+  /** The empty text offers to clear the filters. */
+  clearFilters: boolean;
+}
+
+/**
+ * The banner and the empty-state text for a model (undefined: none yet), the last error ('' =
+ * none) and the number of rows the filters leave. While an error stands, the panel never says
+ * "No federated resources": an earlier placement stays visible under the banner, marked as such.
+ */
+export function panelNotice(model: PlacementModel | undefined, error: string, rows: number): PanelNotice {
+  const stale = !!error && !!model?.resources.length;
+  const banner = stale ? `${error}\nThe view shows the last placement that was computed.` : error;
+  if (!model || (error && !model.resources.length)) return { banner, empty: '', clearFilters: false };
+  if (!model.resources.length) return { banner, empty: 'No federated resources in the workspace.', clearFilters: false };
+  if (!rows) return { banner, empty: 'Nothing matches the filters.', clearFilters: true };
+  return { banner, empty: '', clearFilters: false };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The two trees
 
 export interface BuildInput {
@@ -402,7 +440,7 @@ export interface BuildInput {
 export function buildTree(input: BuildInput): TreeNode[] {
   const { model, view } = input;
   const f = compileFilters(input.filters ?? EMPTY_FILTERS);
-  const infos = new Map<string, ClusterInfo>();
+  const infos = new Map<string, ModelCluster>();
   for (const c of model.clusterInfo ?? []) if (c && typeof c.name === 'string') infos.set(c.name, c);
   const ctx: CellContext = { live: input.live, clusterInfo: infos };
   const clusters = allClusters(model).filter((c) => f.cluster(c, infos.get(c)));
@@ -435,7 +473,7 @@ function resourcesTree(resources: PlacementResource[], clusters: string[], f: Co
   });
 }
 
-function clustersTree(resources: PlacementResource[], clusters: string[], f: CompiledFilters, ctx: CellContext, infos: Map<string, ClusterInfo>): TreeNode[] {
+function clustersTree(resources: PlacementResource[], clusters: string[], f: CompiledFilters, ctx: CellContext, infos: Map<string, ModelCluster>): TreeNode[] {
   const sorted = [...resources].sort((a, b) => compareNamespaces(a.namespace, b.namespace) || compareResources(a, b));
   const out: TreeNode[] = [];
   for (const c of clusters) {
@@ -570,7 +608,7 @@ export interface Summary {
 export function summarize(model: PlacementModel, live?: ReadonlyMap<string, LiveState>): Summary {
   const clusters = allClusters(model);
   const ids = new Set(model.resources.map((r) => r.id));
-  const liveCounts: Record<LiveStateKind, number> = { 'in-sync': 0, drifted: 0, missing: 0, error: 0 };
+  const liveCounts: Record<LiveStateKind, number> = { 'in-sync': 0, drifted: 0, missing: 0, error: 0, unchecked: 0 };
   for (const s of live?.values() ?? []) if (ids.has(s.resourceId)) liveCounts[s.state]++;
   return {
     resources: model.resources.length,

@@ -15,6 +15,7 @@ import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { ResultCluster, ResultRun } from '../resultsView.ts';
 import type { DiffEntry, DiffReport } from '../clusterModule.ts';
 import { cancelled, reportRunFailure, scopeOf, sourceRef, type ClusterCommandDeps } from './propagate.ts';
+import { liveStatesOfCompare } from '../liveStates.ts';
 
 /** Both texts of a unified diff made with unlimited context (every line of both sides). */
 export function sidesOf(unified: string): { desired: string; live: string } {
@@ -147,8 +148,8 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
         ok: mine.every((e) => e.state !== 'error'),
         items: mine.map((e) => ({
           label: r.m.describeRef(e.target),
-          resource: e.resource,
           outcome: e.state,
+          result: e.state,
           ok: e.state !== 'error',
           message: [e.status, e.message, e.state === 'error' ? e.hint : undefined].filter(Boolean).join(' — ') || undefined,
           source: sourceRef(e.source),
@@ -156,7 +157,8 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
         })),
       };
     });
-    const resultRun: ResultRun = { kind: 'compare', title, when: new Date(), cancelled: report.cancelled, clusters };
+    const when = new Date();
+    const resultRun: ResultRun = { kind: 'compare', title, when, cancelled: report.cancelled, clusters, live: liveStatesOfCompare(report, when.getTime()) };
     d.results.add(resultRun, false);
 
     // Summary.

@@ -3,7 +3,8 @@
  * cursor, or a quick pick) and which member cluster (quick pick with the placement reasons).
  */
 import * as vscode from 'vscode';
-import type { KubefedClient, PlacementResult } from '../languageClient.ts';
+import type { KubefedClient } from '../languageClient.ts';
+import type { PlacedResource, PlacementResponse } from '../../server/lsp/protocol.ts';
 
 /** The argument the server's code lenses pass: `{uri, resourceId, cluster?}`. */
 export interface ResourceCommandArgs {
@@ -11,8 +12,6 @@ export interface ResourceCommandArgs {
   resourceId: string;
   cluster?: string;
 }
-
-export type PlacedResource = PlacementResult['resources'][number];
 
 export function isResourceArgs(v: unknown): v is ResourceCommandArgs {
   return !!v && typeof v === 'object' && typeof (v as ResourceCommandArgs).uri === 'string' && typeof (v as ResourceCommandArgs).resourceId === 'string';
@@ -38,7 +37,7 @@ export async function pickResource(
   arg: unknown,
   placeHolder: string,
   opts: { ask?: boolean } = {},
-): Promise<{ uri: string; resource: PlacedResource; placement: PlacementResult } | undefined> {
+): Promise<{ uri: string; resource: PlacedResource; placement: PlacementResponse } | undefined> {
   const placement = await client.placement();
   if (isResourceArgs(arg)) {
     const r = placement.resources.find((x) => x.id === arg.resourceId);

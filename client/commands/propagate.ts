@@ -19,6 +19,7 @@ import { countOutcomes, type ResultCluster, type ResultItem, type ResultRun, typ
 import type { StatusBar } from '../statusBar.ts';
 import type { Outcome, PropagateReport } from '../clusterModule.ts';
 import { yamlEditor } from './pick.ts';
+import { liveStatesOfPropagate, outcomeWords } from '../liveStates.ts';
 
 export interface ClusterCommandDeps {
   client: KubefedClient;
@@ -27,19 +28,6 @@ export interface ClusterCommandDeps {
   status: StatusBar;
   diffs: DiffDocuments;
 }
-
-const WOULD: Record<string, string> = {
-  created: 'create',
-  updated: 'update',
-  adopted: 'adopt',
-  deleted: 'delete',
-  orphaned: 'orphan',
-  pruned: 'prune',
-  failed: 'would fail',
-  skipped: 'skip',
-  unchanged: 'unchanged',
-  cancelled: 'cancelled',
-};
 
 /** The scope of a command invocation: explorer selection, editor selection, file, or workspace. */
 export function scopeOf(arg: unknown, all: unknown): Scope {
@@ -82,22 +70,23 @@ export function sourceRef(source: string | undefined): ResultItem['source'] {
   return { uri: m[1], range: { start: { line, character: 0 }, end: { line, character: 0 } } };
 }
 
-/** The Results view's run for a report. */
+/** The Results view's run for a report (with the live states the placement view shows). */
 export function resultRun(title: string, run: PreparedRun, report: PropagateReport): ResultRun {
+  const when = new Date();
   const clusters: ResultCluster[] = report.clusters.map((c) => {
     const items: ResultItem[] = report.outcomes
       .filter((o) => o.cluster === c.name)
       .map((o) => ({
         label: run.m.describeRef(o.target),
-        resource: o.action === 'prune' ? undefined : o.resource,
-        outcome: report.dryRun ? `${WOULD[o.result] ?? o.result}` : o.result,
+        outcome: outcomeWords(o.result, report.dryRun),
+        result: o.result,
         ok: o.result !== 'failed' && o.result !== 'cancelled',
         message: [o.status, o.message, o.result === 'failed' || o.status ? o.hint : undefined].filter(Boolean).join(' — ') || undefined,
         source: sourceRef(o.source),
       }));
     return { cluster: c.name, context: c.context, ok: c.reachable && items.every((i) => i.ok), error: c.reachable ? undefined : c.error, items };
   });
-  return { kind: 'propagate', title, when: new Date(), dryRun: report.dryRun, cancelled: report.cancelled, clusters };
+  return { kind: 'propagate', title, when, dryRun: report.dryRun, cancelled: report.cancelled, clusters, live: liveStatesOfPropagate(report, when.getTime()) };
 }
 
 /** What a dry run says will change, per cluster (for the confirmation). */
@@ -115,7 +104,7 @@ export function planText(report: PropagateReport, describe: (o: Outcome) => stri
     const unchanged = mine.length - acts.length;
     const parts = acts.map((o) => {
       const why = o.reason === 'Conflict' && o.conflicts?.length ? `: ${o.conflicts.map((x) => `${x.field} changed by ${x.manager}`).join(', ')}` : '';
-      return `${WOULD[o.result] ?? o.result} ${describe(o)}${o.result === 'failed' && o.status ? ` (${o.status}${why})` : ''}`;
+      return `${outcomeWords(o.result, true)} ${describe(o)}${o.result === 'failed' && o.status ? ` (${o.status}${why})` : ''}`;
     });
     if (unchanged) parts.push(`${unchanged} unchanged`);
     lines.push(`${c.name}: ${parts.join('; ') || 'nothing to do'}`);

@@ -10,15 +10,11 @@ import type { TypeConfig } from './typeconfigs.ts';
 import type { WsObject } from './objects.ts';
 import type { ClusterInfo } from './inventory.ts';
 import { asFederatedCluster, asKubeFedCluster } from './inventory.ts';
-import { placeV1alpha1, placeV1beta1 } from './placement.ts';
-import { renderV1alpha1, renderV1beta1 } from './render.ts';
+import { placeV1alpha1, placeV1beta1, type ClusterReason } from './placement.ts';
+import { renderV1alpha1, renderV1beta1, type RenderStatus } from './render.ts';
 import { reconcileRsp } from './rsp.ts';
 
-export interface ClusterReason {
-  selected: boolean;
-  why: string;
-  detail?: string;
-}
+export type { ClusterReason };
 
 export interface PlacementResult {
   selected: string[];
@@ -65,12 +61,13 @@ export interface RenderedObject {
   object?: JsonObject;
   /** RFC 6901 paths (v1beta1) or overridePath (v1alpha1) changed by overrides for this cluster. */
   overriddenPaths: string[];
-  status?: string;
+  status?: RenderStatus;
   message?: string;
   events?: string[];
 }
 
-export function resourceKey(era: Era, targetKind: string, namespace: string, name: string): string {
+/** The engine's resource id: `<era>:<target kind>:<namespace>/<name>` (every face names a resource by it). */
+export function resourceIdOf(era: Era, targetKind: string, namespace: string, name: string): string {
   return `${era}:${targetKind}:${namespace}/${name}`;
 }
 
@@ -121,7 +118,7 @@ export function assemble({ objects, clusters, limitedScope }: AssembleInput): As
     if (r.role === 'federated') {
       const tc = r.typeConfig;
       const res: FederatedResource = {
-        id: resourceKey('v1beta1', tc.targetKind, o.meta.namespace, o.meta.name),
+        id: resourceIdOf('v1beta1', tc.targetKind, o.meta.namespace, o.meta.name),
         era: 'v1beta1',
         kind: o.meta.kind,
         targetKind: tc.targetKind,
@@ -149,7 +146,7 @@ export function assemble({ objects, clusters, limitedScope }: AssembleInput): As
     const tc = (t.role as { typeConfig: TypeConfig }).typeConfig;
     linked.add(key);
     resources.push({
-      id: resourceKey('v1alpha1', tc.targetKind, t.meta.namespace, t.meta.name),
+      id: resourceIdOf('v1alpha1', tc.targetKind, t.meta.namespace, t.meta.name),
       era: 'v1alpha1',
       kind: t.meta.kind,
       targetKind: tc.targetKind,
@@ -171,7 +168,7 @@ export function assemble({ objects, clusters, limitedScope }: AssembleInput): As
       if (nsObj) {
         linked.add(key);
         resources.push({
-          id: resourceKey('v1alpha1', 'Namespace', p.meta.name, p.meta.name),
+          id: resourceIdOf('v1alpha1', 'Namespace', p.meta.name, p.meta.name),
           era: 'v1alpha1',
           kind: 'Namespace',
           targetKind: 'Namespace',
@@ -237,7 +234,7 @@ function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedC
   if (res.era === 'v1beta1') {
     const fo = federatedObjectOf(res);
     const r = placeV1beta1({ federatedObject: fo, clusters: kfClusters, federatedNamespace: fns, limitedScope });
-    res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason>, error: r.error, namespaceNotFederated: r.namespaceNotFederated };
+    res.placement = { selected: r.selected, reasons: r.reasons, error: r.error, namespaceNotFederated: r.namespaceNotFederated };
     if (fns !== undefined) {
       const own = placeV1beta1({ federatedObject: fo, clusters: kfClusters, limitedScope });
       res.placement.ownSelection = own.selected;
@@ -245,7 +242,7 @@ function computePlacement(res: FederatedResource, kfClusters: JsonObject[], fedC
   } else {
     const p = res.placementObject?.object ?? null;
     const r = placeV1alpha1({ targetKind: res.targetKind, placement: p, clusters: fedClusters });
-    res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
+    res.placement = { selected: r.selected, reasons: r.reasons };
   }
   if (key && signature !== undefined) placementCache.set(key, { signature, fns, result: res.placement });
 }
@@ -294,7 +291,7 @@ function applyRsp(
     if (out.schedule && out.placement) {
       res.effectiveOverride = out.override ?? null;
       const r = placeV1alpha1({ targetKind: res.targetKind, placement: out.placement, clusters: fedClusters });
-      res.placement = { selected: r.selected, reasons: r.reasons as Record<string, ClusterReason> };
+      res.placement = { selected: r.selected, reasons: r.reasons };
     }
   }
 }

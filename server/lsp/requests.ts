@@ -1,98 +1,32 @@
 /**
- * Custom requests and notifications (documented in server/lsp/README.md):
- * - `kubefed/render`     {uri, cluster?, resourceId?, position?} -> per-cluster objects
- * - `kubefed/placement`  {} -> every federated resource × every cluster, with reasons
- * - `kubefed/clusters`   {} -> the cluster inventory
- * - `kubefed/stats`      {} -> server statistics (memory, caches, swallowed errors)
- * - notification `kubefed/inventoryChanged` {clusters}
+ * The handlers of the custom requests (their types and method names: protocol.ts; documented in
+ * server/lsp/README.md). `registerRequests` also starts the event-loop monitor that
+ * `kubefed/stats` reports.
  */
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { NotificationType, RequestType, type Location, type Position } from 'vscode-languageserver';
-import type { JsonObject } from '../engine/index.ts';
-import type { FederatedResource } from '../engine/index.ts';
-import { objectLocation, overriddenPaths, reasonText } from '../engine/index.ts';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { FederatedResource, Workspace } from '../engine/index.ts';
+import { isObject, objectLocation, overriddenPaths, reasonText } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
-import { cancelled, guard } from './cancel.ts';
+import { ANSWER_ERROR, cancelled, guard } from './cancel.ts';
 import { yieldToLoop } from './scheduler.ts';
 import { maskSecret, renderedYaml } from './preview.ts';
-
-export interface RenderParams {
-  uri: string;
-  /** Only this cluster (default: every selected cluster). */
-  cluster?: string;
-  /** Only this resource (ids as in code lens arguments). */
-  resourceId?: string;
-  /** Only the resource at this position. */
-  position?: Position;
-  /** Include Secret data unmasked (default false). */
-  unmasked?: boolean;
-}
-
-export interface RenderedCluster {
-  cluster: string;
-  selected: boolean;
-  reason?: string;
-  ok: boolean;
-  object?: JsonObject;
-  /** The object as YAML, overridden lines marked `# ← overridden`. */
-  yaml?: string;
-  overriddenPaths: string[];
-  status?: string;
-  message?: string;
-}
-
-export interface ResourceSummary {
-  id: string;
-  era: string;
-  kind: string;
-  targetKind: string;
-  namespace: string;
-  name: string;
-  location?: Location;
-}
-
-export interface RenderResult {
-  resources: (ResourceSummary & { clusters: RenderedCluster[] })[];
-}
-
-export interface PlacementResult {
-  clusters: string[];
-  resources: (ResourceSummary & {
-    selected: string[];
-    error?: string;
-    reasons: Record<string, { selected: boolean; why: string; detail?: string; text: string }>;
-    rsp?: { totalReplicas: number; schedule: Record<string, number> | null };
-    /** Per selected cluster: how many fields its overrides change (a replica schedule's included). */
-    overrides?: Record<string, number>;
-  })[];
-}
-
-export interface ClusterSummary {
-  name: string;
-  labels: Record<string, string>;
-  source: string;
-  ready?: boolean;
-  context?: string;
-  server?: string;
-  location?: Location;
-}
-
-export const RenderRequest = new RequestType<RenderParams, RenderResult, void>('kubefed/render');
-export const PlacementRequest = new RequestType<Record<string, never> | undefined, PlacementResult, void>('kubefed/placement');
-export const ClustersRequest = new RequestType<Record<string, never> | undefined, { clusters: ClusterSummary[] }, void>('kubefed/clusters');
-export const StatsRequest = new RequestType<{ resetEventLoop?: boolean } | undefined, Record<string, unknown>, void>('kubefed/stats');
-
-/** Event-loop delay since start (or the last reset): how long the server was unresponsive. */
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
-/** Longest garbage-collection pause since start (or the last reset). */
-let maxGcMs = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) maxGcMs = Math.max(maxGcMs, e.duration);
-}).observe({ entryTypes: ['gc'] });
-export const InventoryChangedNotification = new NotificationType<{ clusters: ClusterSummary[] }>('kubefed/inventoryChanged');
+import { LoopMonitor } from './loopMonitor.ts';
+import {
+  ClustersRequest,
+  PlacementRequest,
+  RenderRequest,
+  StatsRequest,
+  type PlacedResource,
+  type PlacementResponse,
+  type RenderedCluster,
+  type RenderParams,
+  type RenderResponse,
+  type ResourceSummary,
+  type ServerStats,
+  type StatsParams,
+} from './protocol.ts';
 
 function summary(res: FederatedResource): ResourceSummary {
   return {
@@ -128,8 +62,43 @@ export function renderResource(ctx: ServerContext, res: FederatedResource, only?
   });
 }
 
+/**
+ * Every federated resource × every known cluster. `params` must be `{}` or absent: anything else
+ * (e.g. `{uri}`, as `kubefed/render` takes) is answered with InvalidParams rather than with the
+ * whole workspace.
+ */
+export function placementOf(ws: Workspace, params: unknown): PlacementResponse {
+  if (params !== undefined && params !== null) {
+    const extra = isObject(params) ? Object.keys(params) : undefined;
+    if (!extra || extra.length) {
+      const got = extra ? `"${extra.join('", "')}"` : JSON.stringify(params);
+      throw new ResponseError(ErrorCodes.InvalidParams, `kubefed/placement takes no parameters ({} or none), not ${got}`);
+    }
+  }
+  const clusters = ws.clusters().map((c) => c.name);
+  return {
+    clusters,
+    resources: ws.resources().map((r): PlacedResource => {
+      const reasons: PlacedResource['reasons'] = {};
+      for (const c of clusters) {
+        const why = Object.prototype.hasOwnProperty.call(r.placement.reasons, c) ? r.placement.reasons[c] : undefined;
+        if (why) reasons[c] = { ...why, text: reasonText(why) };
+      }
+      return {
+        ...summary(r),
+        selected: r.placement.selected,
+        error: r.placement.error,
+        reasons,
+        rsp: r.rsp ? { totalReplicas: r.rsp.totalReplicas, schedule: r.rsp.schedule } : undefined,
+        overrides: r.main ? Object.fromEntries(r.placement.selected.map((c) => [c, overriddenPaths(r, c).length])) : {},
+      };
+    }),
+  };
+}
+
 export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPublisher, _sources: ClusterSources): void {
   const { connection, ws } = ctx;
+  const loop = new LoopMonitor().start();
 
   connection.onRequest(
     RenderRequest,
@@ -142,7 +111,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
         list = r ? [r] : [];
       }
       // in slices, so that a large file neither blocks the server nor outlives a cancellation
-      const resources: RenderResult['resources'] = [];
+      const resources: RenderResponse['resources'] = [];
       let t = Date.now();
       for (const r of list) {
         if (token.isCancellationRequested) throw cancelled();
@@ -156,28 +125,8 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
     }, { resources: [] }),
   );
 
-  connection.onRequest(
-    PlacementRequest,
-    guard(ctx, 'kubefed/placement', () => {
-      const clusters = ws.clusters().map((c) => c.name);
-      return {
-        clusters,
-        resources: ws.resources().map((r) => ({
-          ...summary(r),
-          selected: r.placement.selected,
-          error: r.placement.error,
-          reasons: Object.fromEntries(
-            clusters.map((c) => {
-              const why = r.placement.reasons[c] ?? { selected: r.placement.selected.includes(c), why: 'unknown' };
-              return [c, { ...why, text: reasonText(why) }];
-            }),
-          ),
-          rsp: r.rsp ? { totalReplicas: r.rsp.totalReplicas, schedule: r.rsp.schedule } : undefined,
-          overrides: r.main ? Object.fromEntries(r.placement.selected.map((c) => [c, overriddenPaths(r, c).length])) : {},
-        })),
-      };
-    }, { clusters: [], resources: [] }),
-  );
+  // A failure is answered with an error: an empty answer would read as "no federated resources".
+  connection.onRequest(PlacementRequest, guard(ctx, 'kubefed/placement', (c, p: unknown) => placementOf(c.ws, p), ANSWER_ERROR));
 
   connection.onRequest(
     ClustersRequest,
@@ -196,25 +145,19 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
 
   connection.onRequest(
     StatsRequest,
-    guard(ctx, 'kubefed/stats', async (_c, p: { resetEventLoop?: boolean } | undefined) => {
+    guard(ctx, 'kubefed/stats', async (_c, p: StatsParams | undefined): Promise<ServerStats> => {
       await ctx.ready;
       await ctx.docs.settled();
       await diagnostics.whenIdle();
       const m = process.memoryUsage();
-      const eventLoop = {
-        maxMs: Math.round(loopDelay.max / 1e5) / 10,
-        p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
-        maxGcPauseMs: Math.round(maxGcMs * 10) / 10,
-        maxAnalysisMs: diagnostics.maxAnalysisMs,
-      };
+      const eventLoop = { ...loop.stats(), maxAnalysisMs: diagnostics.maxAnalysisMs };
       if (p?.resetEventLoop) {
-        loopDelay.reset();
-        maxGcMs = 0;
+        loop.reset();
         diagnostics.maxAnalysisMs = 0;
       }
       return {
         eventLoop,
-        lastPass: diagnostics.lastPass,
+        lastPass: { ...diagnostics.lastPass },
         files: ws.uris().length,
         documents: ws.uris().reduce((n, u) => n + (ws.getFile(u)?.docs.length ?? 0), 0),
         openDocuments: ctx.docs.openUris().length,
@@ -224,7 +167,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
         schemaCacheHits: ctx.yaml.stats.cached,
         swallowedErrors: ctx.yaml.errors,
         memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
-      } as Record<string, unknown>;
-    }, {} as Record<string, unknown>),
+      };
+    }, ANSWER_ERROR),
   );
 }

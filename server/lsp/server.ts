@@ -31,7 +31,8 @@ import { onCodeAction } from './codeactions.ts';
 import { onInlayHints } from './inlayhints.ts';
 import { onDefinition, onReferences } from './definition.ts';
 import { onDocumentSymbols, onWorkspaceSymbols } from './symbols.ts';
-import { registerRequests, InventoryChangedNotification } from './requests.ts';
+import { registerRequests } from './requests.ts';
+import { InventoryChangedNotification } from './protocol.ts';
 import { guard } from './cancel.ts';
 
 const connection = createConnection(ProposedFeatures.all);

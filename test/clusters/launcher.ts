@@ -62,7 +62,7 @@ export interface FederationOptions {
   readyTimeoutMs?: number;
 }
 
-export interface ClusterInfo {
+export interface LaunchedCluster {
   name: string;
   context: string;
   /** https://127.0.0.1:<port> */
@@ -75,7 +75,7 @@ export interface ClusterInfo {
 export interface Federation {
   kubeconfigPath: string;
   contexts: string[];
-  clusters: ClusterInfo[];
+  clusters: LaunchedCluster[];
   hostCluster: string;
   /** The namespace of the KubeFed control plane objects in the host cluster. */
   kubefedNamespace: string;
@@ -517,7 +517,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     log(`etcd ${bins.etcdVersion} ready on 127.0.0.1:${clientPort} (${Date.now() - started} ms)`);
 
     // --- apiservers -------------------------------------------------------------------------
-    const clusters: ClusterInfo[] = [];
+    const clusters: LaunchedCluster[] = [];
     const servers = new Map<string, Server>();
     for (const [i, name] of names.entries()) {
       const port = await freePort();
@@ -656,7 +656,7 @@ async function must(req: Req, cluster: string, method: string, path: string, bod
 }
 
 /** CRDs, namespace, KubeFedConfig, FederatedTypeConfigs, then a `kubefedctl join` per member. */
-async function installKubeFed(req: Req, clusters: ClusterInfo[], host: string, ca: string, deadline: number): Promise<void> {
+async function installKubeFed(req: Req, clusters: LaunchedCluster[], host: string, ca: string, deadline: number): Promise<void> {
   const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
   await Promise.all(kubefedCrds.map((c) => must(req, host, 'POST', crdPath, c)));
   await Promise.all(

@@ -126,6 +126,38 @@ check('an out-of-band change shows in Compare\'s diff editor', get, async (vs) =
   await vs.closeQuickInput();
 });
 
+check('the placement view shows what Compare and a dry run saw, matched by resource id; Clear Results clears it', get, async (vs) => {
+  const view = vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const id = 'v1beta1:Deployment:shop/web';
+  const badge = (cluster: string) => view.locator(`[role=treeitem][data-kind=cell][data-resource-id="${id}"][data-cluster="${cluster}"] .badge.live`);
+  const showWeb = async () => {
+    await vs.command('KubeFed: Show Placement');
+    const web = view.locator(`[role=treeitem][data-kind=resource][data-resource-id="${id}"]`);
+    await web.waitFor({ timeout: 30_000 });
+    if ((await web.getAttribute('aria-expanded')) !== 'true') await web.locator('.twisty').click();
+  };
+  // Compare (the check before): cluster2 drifted, cluster1 in sync.
+  await showWeb();
+  await badge('cluster2').filter({ hasText: /^drifted · / }).waitFor({ timeout: 20_000 });
+  assert.equal(await badge('cluster2').getAttribute('data-live'), 'drifted');
+  assert.match(await badge('cluster1').innerText(), /^in sync · /);
+  // A dry run of the file: what Propagate would do there (cluster2's image belongs to another
+  // field manager now, so server-side apply would refuse: the next check takes it back).
+  await vs.openFile('v1beta1/web.yaml');
+  await vs.command('KubeFed: Propagate');
+  await dialog(vs, 'Dry Run Only');
+  await vs.waitNotification(/dry run of v1beta1\/web.yaml: [1-9]\d* changes?/);
+  await showWeb();
+  await badge('cluster2').filter({ hasText: /^would fail · / }).waitFor({ timeout: 20_000 });
+  assert.equal(await badge('cluster2').getAttribute('data-live'), 'error');
+  assert.match((await badge('cluster2').getAttribute('title')) ?? '', /UpdateFailed/);
+  assert.match(await badge('cluster1').innerText(), /^unchanged · /);
+  // Clear Results forgets them in the view as well.
+  await vs.command('KubeFed: Clear Results');
+  await view.locator('.badge.live').first().waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await view.locator('.badge.live').count(), 0);
+});
+
 check('Propagate on a selection acts on the selected resource only and repairs the drift', get, async (vs) => {
   await vs.openFile('v1beta1/web.yaml');
   // Select a few lines of the FederatedDeployment (the first document), not the Service.

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWebview } from '../../webview/build.mjs';
 import type { LiveState } from '../../webview/messages.ts';
+import { placementErrorText } from '../../webview/viewModel.ts';
 import {
   chromiumPath,
   makeModel,
@@ -186,11 +187,12 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     msgs = await posted(p);
     assert.deepEqual(msgs.at(-1), { type: 'openPreview', resourceId: cellResource, cluster: cellCluster, preserveFocus: true });
 
-    // -- live state after a Compare
+    // -- live state after a Compare and a dry run of Propagate
     const at = Date.now() - 90_000;
     const states: LiveState[] = [
-      { resourceId, cluster: 'cluster-01', state: 'drifted', at, detail: 'spec.replicas: 3 → 5', source: 'compare' },
-      { resourceId, cluster: 'cluster-02', state: 'in-sync', at, source: 'compare' },
+      { resourceId, cluster: 'cluster-01', state: 'drifted', outcome: 'drifted', at, detail: 'spec.replicas: 3 → 5', source: 'compare' },
+      { resourceId, cluster: 'cluster-02', state: 'in-sync', outcome: 'in sync', at, source: 'compare' },
+      { resourceId, cluster: 'cluster-03', state: 'missing', outcome: 'would create', at, source: 'propagate' },
     ];
     await postAndPaint(p, { type: 'liveState', states });
     await p.locator('[role=tree]').focus();
@@ -199,6 +201,7 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     const live = await p.evaluate((id) => Array.from(document.querySelectorAll(`[role=treeitem][data-kind=cell]`)).filter((e) => (e as HTMLElement).dataset.resourceId === id).map((e) => e.querySelector('.badge.live')?.textContent ?? ''), resourceId);
     assert.match(live[0], /^drifted · 1 min ago$/);
     assert.match(live[1], /^in sync · 1 min ago$/);
+    assert.match(live[2], /^would create · 1 min ago$/);
 
     // -- a new model (an edit) keeps expansion, selection and scroll
     await p.locator('[role=tree]').focus();
@@ -282,6 +285,28 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
     await ctx.close();
   });
 
+  test('an error of kubefed/placement shows in the banner with what to do next, not "No federated resources"', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 900, height: 500 } });
+    const p = await ctx.newPage();
+    const w: Watch = { dialogs: [], errors: [] };
+    await openPage(p, w);
+    const shown = () => p.evaluate(() => ({ banner: document.getElementById('banner')!.hidden ? '' : document.getElementById('banner')!.textContent, empty: document.getElementById('empty')!.hidden ? '' : document.getElementById('empty-text')!.textContent }));
+    await postAndPaint(p, { type: 'model', model: { clusters: ['cluster-01'], resources: [] } });
+    assert.deepEqual(await shown(), { banner: '', empty: 'No federated resources in the workspace.' });
+    const message = placementErrorText('kubefed/placement failed: labels is not iterable');
+    await p.evaluate((m) => window.postMessage({ type: 'error', message: m }, '*'), message);
+    await p.waitForFunction(() => !document.getElementById('banner')!.hidden);
+    const s = await shown();
+    assert.equal(s.banner, message);
+    assert.doesNotMatch(`${s.banner} ${s.empty}`, /No federated resources/);
+    assert.ok(await p.locator('#banner').isVisible());
+    // a placement computed again clears the error
+    await postAndPaint(p, { type: 'model', model: makeModel(3, 2) });
+    assert.deepEqual(await shown(), { banner: '', empty: '' });
+    assert.deepEqual(w.errors, []);
+    await ctx.close();
+  });
+
   for (const name of ['light', 'dark', 'high-contrast']) {
     test(`screenshot: ${name} theme`, async () => {
       setTheme(name);
@@ -303,10 +328,10 @@ describe('placement webview in Chromium (standalone)', { skip: exe ? false : 'no
       await postAndPaint(p, {
         type: 'liveState',
         states: [
-          { resourceId: r.id, cluster: 'cluster-01', state: 'in-sync', at },
-          { resourceId: r.id, cluster: 'cluster-02', state: 'drifted', at, detail: 'spec.replicas' },
-          { resourceId: r.id, cluster: 'cluster-04', state: 'missing', at },
-          { resourceId: model.resources[20].id, cluster: 'cluster-03', state: 'error', at, detail: 'Forbidden' },
+          { resourceId: r.id, cluster: 'cluster-01', state: 'in-sync', outcome: 'in sync', at, source: 'compare' },
+          { resourceId: r.id, cluster: 'cluster-02', state: 'drifted', outcome: 'drifted', at, detail: 'spec.replicas', source: 'compare' },
+          { resourceId: r.id, cluster: 'cluster-04', state: 'missing', outcome: 'would create', at, source: 'propagate' },
+          { resourceId: model.resources[20].id, cluster: 'cluster-03', state: 'error', outcome: 'failed', at, detail: 'Forbidden', source: 'propagate' },
         ],
       });
       await p.waitForFunction(() => document.querySelector('.badge.live'));

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/html.ts';
 import type { PlacementModel, PlacementResource } from '../../webview/messages.ts';
+import type { PlacementWhy } from '../../server/engine/placement.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -26,7 +27,7 @@ export function chromiumPath(): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // A federation of n resources × c clusters with every kind of reason, RSPs and an evil name.
 
-const WHYS: [string, boolean, string][] = [
+const WHYS: [PlacementWhy, boolean, string][] = [
   ['explicit-list', true, 'listed in placement.clusters'],
   ['selector-match', true, 'labels match the clusterSelector'],
   ['not-in-list', false, 'not listed in placement.clusters'],
@@ -66,7 +67,7 @@ export function makeModel(n: number, c: number, opts: { prefix?: string } = {}):
       ...(i === 11 ? { error: 'ComputePlacementFailed: <script>alert(3)</script>' } : {}),
     });
   }
-  const clusterInfo = clusters.map((name, j) => ({ name, labels: { region: j % 2 ? 'us' : 'eu', tier: j < 3 ? 'gold' : 'std' }, ready: j !== c - 1 }));
+  const clusterInfo = clusters.map((name, j) => ({ name, labels: { region: j % 2 ? 'us' : 'eu', tier: j < 3 ? 'gold' : 'std' }, ready: j !== c - 1, source: 'workspace' as const }));
   return { clusters, resources, clusterInfo };
 }
 

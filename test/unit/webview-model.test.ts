@@ -21,7 +21,9 @@ import {
   liveKey,
   nodeId,
   parentIndex,
+  panelNotice,
   parseLabelSelector,
+  placementErrorText,
   pathTo,
   reasonCategory,
   reasonShort,
@@ -33,12 +35,13 @@ import {
   type Row,
   type TreeNode,
 } from '../../webview/viewModel.ts';
-import { isHostMessage, isWebviewMessage, liveStateKind, liveStatesFromReport, resourceKey, toLiveState, type LiveState, type PlacementModel, type PlacementResource } from '../../webview/messages.ts';
+import { isHostMessage, isWebviewMessage, type LiveState, type PlacementModel, type PlacementResource } from '../../webview/messages.ts';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/html.ts';
+import type { PlacementWhy } from '../../server/engine/placement.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-function res(ns: string, kind: string, name: string, selected: string[], reasons: Record<string, [string, string?]>, extra: Partial<PlacementResource> = {}): PlacementResource {
+function res(ns: string, kind: string, name: string, selected: string[], reasons: Record<string, [PlacementWhy, string?]>, extra: Partial<PlacementResource> = {}): PlacementResource {
   return {
     id: `v1beta1:${kind.replace(/^Federated/, '')}:${ns}/${name}`,
     era: 'v1beta1',
@@ -58,9 +61,9 @@ function sample(): PlacementModel {
   return {
     clusters: ['eu1', 'eu2', 'us1'],
     clusterInfo: [
-      { name: 'eu1', labels: { region: 'eu', tier: 'gold' }, ready: true },
-      { name: 'eu2', labels: { region: 'eu' }, ready: true },
-      { name: 'us1', labels: { region: 'us' }, ready: false },
+      { name: 'eu1', labels: { region: 'eu', tier: 'gold' }, ready: true, source: 'workspace' },
+      { name: 'eu2', labels: { region: 'eu' }, ready: true, source: 'workspace' },
+      { name: 'us1', labels: { region: 'us' }, ready: false, source: 'settings' },
     ],
     resources: [
       res('web', 'FederatedDeployment', 'frontend', ['eu1', 'eu2'], { eu1: ['explicit-list', 'listed in placement.clusters'], eu2: ['explicit-list', 'listed in placement.clusters'], us1: ['not-ready', 'cluster not ready'] }, {
@@ -98,7 +101,7 @@ test('resources → clusters: namespace › resource › one cell per cluster, s
   assert.equal(deploy.id, nodeId.resource('v1beta1:Deployment:web/frontend'));
   assert.equal(deploy.level, 2);
   assert.equal(deploy.parentId, nodeId.namespace('web'));
-  assert.deepEqual(deploy.node.tally, { cells: 3, placed: 2, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0 } });
+  assert.deepEqual(deploy.node.tally, { cells: 3, placed: 2, live: { 'in-sync': 0, drifted: 0, missing: 0, error: 0, unchecked: 0 } });
   const i = rows.indexOf(deploy);
   assert.deepEqual(rows.slice(i + 1, i + 4).map((r) => [r.node.label, r.level, r.posinset, r.setsize, r.node.cell!.placed]), [
     ['eu1', 3, 1, 3, true],
@@ -138,7 +141,7 @@ test('clusters → resources: cluster › namespace › one cell per resource; t
 
 test('cells: why in or out, override count, RSP replicas, live state, readiness', () => {
   const model = sample();
-  const live = new Map<string, LiveState>([[liveKey(model.resources[0].id, 'eu1'), { resourceId: model.resources[0].id, cluster: 'eu1', state: 'drifted', at: 1000 }]]);
+  const live = new Map<string, LiveState>([[liveKey(model.resources[0].id, 'eu1'), { resourceId: model.resources[0].id, cluster: 'eu1', state: 'drifted', outcome: 'drifted', at: 1000, source: 'compare' }]]);
   const info = new Map(model.clusterInfo!.map((c) => [c.name, c]));
   const eu1 = cellOf(model.resources[0], 'eu1', { live, clusterInfo: info });
   assert.deepEqual(eu1, {
@@ -159,7 +162,7 @@ test('cells: why in or out, override count, RSP replicas, live state, readiness'
   // a cluster the server gave no reason for
   assert.deepEqual(cellOf(res('a', 'FederatedX', 'x', ['c9'], {}), 'c9').reason, 'placed');
 
-  const cases: [string, boolean, string, string][] = [
+  const cases: [PlacementWhy | undefined, boolean, string, string][] = [
     ['explicit-list', true, 'list', 'listed'],
     ['not-in-list', false, 'list', 'not listed'],
     ['empty-list', false, 'list', 'empty list'],
@@ -172,13 +175,13 @@ test('cells: why in or out, override count, RSP replicas, live state, readiness'
     ['namespace-without-placement', true, 'namespace', 'namespace placement'],
     ['not-ready', false, 'not-ready', 'not ready'],
     ['no-placement', false, 'none', 'no placement'],
-    ['unknown', true, 'other', 'placed'],
-    ['unknown', false, 'none', 'no placement'],
+    [undefined, true, 'other', 'placed'],
+    [undefined, false, 'none', 'no placement'],
   ];
   for (const [why, placed, category, short] of cases) {
     const c = reasonCategory(why, placed);
-    assert.equal(c, category, why);
-    assert.equal(reasonShort({ why, placed, category: c }), short, why);
+    assert.equal(c, category, String(why));
+    assert.equal(reasonShort({ why, placed, category: c }), short, String(why));
   }
 });
 
@@ -305,11 +308,37 @@ test('navigation helpers: parent, type-ahead, reselect after a change', () => {
 test('summary counts resources, clusters, placements, errors and live states', () => {
   const model = sample();
   const live = new Map<string, LiveState>([
-    ['a', { resourceId: model.resources[0].id, cluster: 'eu1', state: 'in-sync', at: 1 }],
-    ['b', { resourceId: model.resources[0].id, cluster: 'eu2', state: 'missing', at: 1 }],
-    ['c', { resourceId: 'deleted', cluster: 'eu2', state: 'error', at: 1 }],
+    ['a', { resourceId: model.resources[0].id, cluster: 'eu1', state: 'in-sync', outcome: 'created', at: 1, source: 'propagate' }],
+    ['b', { resourceId: model.resources[0].id, cluster: 'eu2', state: 'missing', outcome: 'would create', at: 1, source: 'propagate' }],
+    ['c', { resourceId: 'deleted', cluster: 'eu2', state: 'error', outcome: 'failed', at: 1, source: 'propagate' }],
+    ['d', { resourceId: model.resources[1].id, cluster: 'us1', state: 'unchecked', outcome: 'cancelled', at: 1, source: 'compare' }],
   ]);
-  assert.deepEqual(summarize(model, live), { resources: 5, clusters: 3, placements: 6, errors: 1, live: { 'in-sync': 1, drifted: 0, missing: 1, error: 0 } });
+  assert.deepEqual(summarize(model, live), { resources: 5, clusters: 3, placements: 6, errors: 1, live: { 'in-sync': 1, drifted: 0, missing: 1, error: 0, unchecked: 1 } });
+});
+
+test('a kubefed/placement error is shown with what to do next, never as "No federated resources"', () => {
+  const none: PlacementModel = { clusters: ['eu1'], resources: [] };
+  assert.deepEqual(panelNotice(undefined, '', 0), { banner: '', empty: '', clearFilters: false });
+  assert.deepEqual(panelNotice(none, '', 0), { banner: '', empty: 'No federated resources in the workspace.', clearFilters: false });
+  const error = placementErrorText('kubefed/placement failed: labels is not iterable');
+  assert.match(error, /^The placement could not be computed: kubefed\/placement failed: labels is not iterable\n/);
+  assert.match(error, /KubeFed: Show Output/);
+  assert.match(error, /Refresh/);
+  assert.match(placementErrorText('  '), /computed: no reason given/);
+  // the first answer failed, or the last model had no resources: the error, nothing else
+  for (const model of [undefined, none]) {
+    const n = panelNotice(model, error, 0);
+    assert.equal(n.banner, error);
+    assert.doesNotMatch(`${n.banner} ${n.empty}`, /No federated resources/);
+  }
+  // an earlier placement stays under the banner, said to be the last one computed
+  const model = sample();
+  const rows = flatten(buildTree({ model, view: 'resources', filters: EMPTY_FILTERS }), {}).length;
+  const stale = panelNotice(model, error, rows);
+  assert.equal(stale.empty, '');
+  assert.ok(stale.banner.startsWith(error) && /last placement that was computed/.test(stale.banner), stale.banner);
+  assert.deepEqual(panelNotice(model, '', 0), { banner: '', empty: 'Nothing matches the filters.', clearFilters: true });
+  assert.deepEqual(panelNotice(model, '', rows), { banner: '', empty: '', clearFilters: false });
 });
 
 test('text helpers: escaping, control and bidi characters, length, relative time', () => {
@@ -328,7 +357,7 @@ test('text helpers: escaping, control and bidi characters, length, relative time
   assert.equal(relativeTime(now + 10_000, now), 'just now');
 });
 
-test('messages: the host accepts only well-formed webview messages; live states from any shape', () => {
+test('messages: the host accepts only well-formed webview messages', () => {
   const loc = { uri: 'file:///a.yaml', range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } } };
   assert.ok(isWebviewMessage({ type: 'ready' }));
   assert.ok(isWebviewMessage({ type: 'openSource', location: loc }));
@@ -341,72 +370,6 @@ test('messages: the host accepts only well-formed webview messages; live states 
   assert.ok(isHostMessage({ type: 'liveState', states: [] }));
   assert.equal(isHostMessage({ type: 'model', model: { clusters: [] } }), false);
   assert.equal(isHostMessage({ type: 'other' }), false);
-
-  assert.deepEqual(['InSync', 'in sync', '', 'ok', 'Drifted', 'changed', 'NotFound', 'missing', 'UpdateFailed', 'Forbidden', 42].map(liveStateKind), ['in-sync', 'in-sync', 'in-sync', 'in-sync', 'drifted', 'drifted', 'missing', 'missing', 'error', 'error', 'error']);
-  assert.deepEqual(toLiveState({ id: 'r', cluster: 'c', status: 'Drifted', time: '2024-01-02T03:04:05Z', message: 'spec.replicas', source: 'compare' }), {
-    resourceId: 'r',
-    cluster: 'c',
-    state: 'drifted',
-    at: Date.parse('2024-01-02T03:04:05Z'),
-    detail: 'spec.replicas',
-    source: 'compare',
-  });
-  assert.deepEqual(toLiveState({ resourceId: 'r', cluster: 'c', error: 'boom' }, 7), { resourceId: 'r', cluster: 'c', state: 'error', at: 7, detail: 'boom' });
-  assert.equal(toLiveState({ cluster: 'c', state: 'ok' }), undefined);
-  assert.equal(toLiveState({ resourceId: 'r', state: 'ok' }), undefined);
-});
-
-test('live states from Compare (DiffReport) and Propagate (PropagateReport) reports', () => {
-  const model = sample();
-  const [deploy, svc] = model.resources;
-  assert.equal(resourceKey(deploy), 'FederatedDeployment/web/frontend');
-  assert.equal(resourceKey(model.resources[3]), 'FederatedClusterRole//reader');
-  const compare = liveStatesFromReport(
-    {
-      entries: [
-        { cluster: 'eu1', resource: 'FederatedDeployment/web/frontend', state: 'drifted', changes: [{ path: '/spec/replicas' }] },
-        { cluster: 'eu2', resource: 'FederatedDeployment/web/frontend', state: 'in-sync' },
-        { cluster: 'eu1', resource: 'FederatedService/web/frontend', state: 'missing' },
-        { cluster: 'eu2', resource: 'FederatedService/web/frontend', state: 'unexpected', message: 'no longer placed' },
-        { cluster: 'us1', resource: 'FederatedService/web/frontend', state: 'error', status: 'ClusterNotReady', reason: 'Unreachable', message: 'connection refused', hint: 'check the cluster' },
-        { cluster: 'us1', resource: 'FederatedDeployment/web/frontend', state: 'error', reason: 'Cancelled', message: 'cancelled' },
-        { cluster: 'eu1', resource: 'FederatedDeployment/other/gone', state: 'drifted' },
-      ],
-    },
-    model.resources,
-    5,
-  );
-  assert.deepEqual(compare, [
-    { resourceId: deploy.id, cluster: 'eu1', at: 5, source: 'compare', state: 'drifted', detail: 'changed: /spec/replicas' },
-    { resourceId: deploy.id, cluster: 'eu2', at: 5, source: 'compare', state: 'in-sync' },
-    { resourceId: svc.id, cluster: 'eu1', at: 5, source: 'compare', state: 'missing', detail: 'placed but absent (Propagate creates it)' },
-    { resourceId: svc.id, cluster: 'eu2', at: 5, source: 'compare', state: 'drifted', detail: 'no longer placed' },
-    { resourceId: svc.id, cluster: 'us1', at: 5, source: 'compare', state: 'error', detail: 'ClusterNotReady / Unreachable: connection refused\n→ check the cluster' },
-  ]);
-  const outcomes = [
-    { cluster: 'eu1', resource: 'FederatedDeployment/web/frontend', era: 'v1beta1', result: 'created', status: '' },
-    { cluster: 'eu2', resource: 'FederatedDeployment/web/frontend', result: 'unchanged', status: '' },
-    { cluster: 'us1', resource: 'FederatedDeployment/web/frontend', result: 'deleted', status: 'WaitingForRemoval' },
-    { cluster: 'eu1', resource: 'FederatedService/web/frontend', result: 'failed', status: 'UpdateFailed', reason: 'Conflict', message: 'field owned by kubectl' },
-    { cluster: 'eu2', resource: 'FederatedService/web/frontend', result: 'skipped', status: 'AlreadyExists', reason: 'Unmanaged' },
-    { cluster: 'us1', resource: 'FederatedService/web/frontend', result: 'cancelled', status: '' },
-    { cluster: 'eu1', resource: 'FederatedConfigMap/db/old', result: 'pruned', status: '' },
-  ];
-  assert.deepEqual(
-    liveStatesFromReport({ outcomes }, model.resources, 9).map((l) => [l.cluster, l.state, l.detail ?? '', l.source]),
-    [
-      ['eu1', 'in-sync', 'created', 'propagate'],
-      ['eu2', 'in-sync', 'unchanged', 'propagate'],
-      ['us1', 'in-sync', 'deleted (waiting for finalizers)', 'propagate'],
-      ['eu1', 'error', 'UpdateFailed / Conflict: field owned by kubectl', 'propagate'],
-      ['eu2', 'error', 'AlreadyExists / Unmanaged', 'propagate'],
-    ],
-  );
-  // a dry run tells what the clusters have now
-  assert.deepEqual(
-    liveStatesFromReport({ outcomes: outcomes.slice(0, 3), dryRun: true }, model.resources).map((l) => l.state),
-    ['missing', 'in-sync', 'drifted'],
-  );
 });
 
 test('page: strict Content-Security-Policy with a nonce, no inline script or handler, attributes escaped', () => {
@@ -441,7 +404,7 @@ const arbModel: fc.Arbitrary<PlacementModel> = fc
         kind: fc.constantFrom('FederatedDeployment', 'FederatedSecret', 'FederatedService'),
         name: fc.oneof(fc.constantFrom('a', 'api', 'web', XSS), fc.string({ maxLength: 6 })),
         placed: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
-        whys: fc.array(fc.constantFrom('explicit-list', 'not-in-list', 'selector-match', 'selector-mismatch', 'excluded-by-namespace', 'not-ready'), { minLength: 6, maxLength: 6 }),
+        whys: fc.array(fc.constantFrom<PlacementWhy>('explicit-list', 'not-in-list', 'selector-match', 'selector-mismatch', 'excluded-by-namespace', 'not-ready'), { minLength: 6, maxLength: 6 }),
       }),
       { maxLength: 25 },
     ),
@@ -466,7 +429,7 @@ const arbModel: fc.Arbitrary<PlacementModel> = fc
         reasons: Object.fromEntries(clusters.map((c, i) => [c, { selected: r.placed[i], why: r.whys[i], text: r.whys[i] }])),
       });
     }
-    return { clusters, resources: list, clusterInfo: clusters.map((name, i) => ({ name, labels: ls[i], ready: i !== 2 })) };
+    return { clusters, resources: list, clusterInfo: clusters.map((name, i) => ({ name, labels: ls[i], ready: i !== 2, source: 'workspace' as const })) };
   });
 
 const arbFilters: fc.Arbitrary<Filters> = fc.record({
