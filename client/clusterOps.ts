@@ -4,6 +4,7 @@
  * dynamic import on first use, so it costs nothing at activation.
  */
 import * as vscode from 'vscode';
+import { EXCLUDE_GLOB, inSkippedFolder, MAX_FILE_BYTES } from '../server/engine/loadRules.ts';
 import { contextFor as settingContext, kubeconfigPath, resolvePath, settings, type KubefedSettings } from './config.ts';
 
 type ClusterModule = typeof import('./clusterModule.ts');
@@ -105,8 +106,8 @@ export interface PreparedRun {
   m: ClusterModule;
   /** Every YAML file of the workspace (context: namespaces, type configs, v1alpha1 parts, clusters). */
   ws: import('./clusterModule.ts').Workspace;
-  /** The same, restricted to the resources of the scope (what the run acts on). */
-  view: import('./clusterModule.ts').Workspace;
+  /** The ids of the scope's resources (what the run acts on); undefined: the whole workspace. */
+  only?: ReadonlySet<string>;
   resources: import('./clusterModule.ts').FederatedResource[];
   connections: import('./clusterModule.ts').Connections;
   /** Member clusters to act on. */
@@ -117,7 +118,6 @@ export interface PreparedRun {
   close(): void;
 }
 
-const MAX_FILE = 4 * 1024 * 1024;
 
 /** Reads every YAML file of the workspace (open editors' unsaved text wins) into an engine Workspace. */
 async function loadFiles(m: ClusterModule): Promise<InstanceType<ClusterModule['Workspace']>> {
@@ -126,9 +126,10 @@ async function loadFiles(m: ClusterModule): Promise<InstanceType<ClusterModule['
   for (const d of vscode.workspace.textDocuments) {
     if (d.languageId === 'yaml' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled')) open.set(d.uri.toString(), d.getText());
   }
-  const found = vscode.workspace.workspaceFolders?.length
-    ? await vscode.workspace.findFiles('**/*.{yaml,yml}', '{**/node_modules/**,**/.git/**}', 10_000)
-    : [];
+  // The language server's and kfed's rules (engine/loadRules.ts): same folders skipped, same limit.
+  const found = (vscode.workspace.workspaceFolders?.length ? await vscode.workspace.findFiles('**/*.{yaml,yml}', EXCLUDE_GLOB, 100_000) : []).filter(
+    (u) => !inSkippedFolder(vscode.workspace.asRelativePath(u, false)),
+  );
   const decoder = new TextDecoder();
   await Promise.all(
     found.map(async (u) => {
@@ -136,13 +137,13 @@ async function loadFiles(m: ClusterModule): Promise<InstanceType<ClusterModule['
       if (open.has(key)) return;
       try {
         const bytes = await vscode.workspace.fs.readFile(u);
-        if (bytes.byteLength <= MAX_FILE) ws.setFile(key, decoder.decode(bytes));
+        if (bytes.byteLength <= MAX_FILE_BYTES) ws.setFile(key, decoder.decode(bytes));
       } catch {
         // unreadable: skipped
       }
     }),
   );
-  for (const [uri, text] of open) if (text.length <= MAX_FILE) ws.setFile(uri, text);
+  for (const [uri, text] of open) if (text.length <= MAX_FILE_BYTES) ws.setFile(uri, text);
   return ws;
 }
 
@@ -197,19 +198,12 @@ export async function prepareRun(scope: Scope, signal?: AbortSignal, s: KubefedS
     for (const c of s.clusters) if (!known.includes(c.name)) warnings.push(`kubefed.clusters names ${c.name}, which no KubeFedCluster, clusters file or kubeconfig context declares`);
   }
   const resources = ws.resources().filter((r) => r.main && inScope(m, r, scope));
-  const keep = new Set(resources);
   // The run sees every file (namespaces, type configs, v1alpha1 parts elsewhere) but acts on the
   // scope's resources only.
-  const view = {
-    analysis: () => ws.analysis(),
-    clusters: () => ws.clusters(),
-    render: (r: import('./clusterModule.ts').FederatedResource, c: string) => ws.render(r, c),
-    resources: () => ws.resources().filter((r) => keep.has(r)),
-  } as unknown as PreparedRun['view'];
   return {
     m,
     ws,
-    view: scope.kind === 'workspace' ? ws : view,
+    ...(scope.kind === 'workspace' ? {} : { only: new Set(resources.map((r) => r.id)) }),
     resources,
     connections: run.connections,
     clusters,

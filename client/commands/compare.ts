@@ -99,7 +99,8 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
         if (!run.resources.length || !run.clusters.length) return undefined;
         let last = 0;
         return run.m.diffClusters({
-          workspace: run.view,
+          workspace: run.ws,
+          only: run.only,
           connections: run.connections,
           adopt: s.adopt,
           hostCluster: run.hostCluster,

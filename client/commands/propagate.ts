@@ -143,7 +143,8 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
         if (!confirm && !opts.dryRun) return undefined;
         progress.report({ message: 'dry run: what would change…' });
         return run.m.propagate({
-          workspace: run.view,
+          workspace: run.ws,
+          only: run.only,
           connections: run.connections,
           clusters: run.clusters,
           dryRun: true,
@@ -213,7 +214,8 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
       async (progress, signal) => {
         let last = 0;
         return r.m.propagate({
-          workspace: r.view,
+          workspace: r.ws,
+          only: r.only,
           connections: r.connections,
           clusters: r.clusters,
           dryRun: false,

@@ -1,10 +1,18 @@
-/** Reading the files and folders named on the command line (never writing them). */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+/**
+ * Reading the files and folders named on the command line (never writing them), by the
+ * workspace loader's rules (server/files/yamlFiles.ts). `-` is standard input, shown as `<stdin>`
+ * (`helm template … | kfed validate -`).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { UsageError } from './args.ts';
+import { isYamlName, MAX_FILE_BYTES, tooLarge } from '../engine/loadRules.ts';
+import { findYamlFilesSync, readYamlFileSync } from '../files/yamlFiles.ts';
 
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist']);
+export { isYamlName, MAX_FILE_BYTES };
+
+/** How standard input is named in messages and positions. */
+export const STDIN_NAME = '<stdin>';
 
 export interface InputFile {
   /** Path as shown to the user (relative to the working directory when inside it). */
@@ -12,46 +20,50 @@ export interface InputFile {
   text: string;
 }
 
-export function isYamlName(name: string): boolean {
-  return /\.(ya?ml)$/i.test(name);
+export class InputError extends Error {}
+
+function readStdin(): InputFile {
+  let text: string;
+  try {
+    text = readFileSync(0, 'utf8');
+  } catch (e) {
+    throw new InputError(`${STDIN_NAME}: cannot read: ${(e as Error).message}`);
+  }
+  const big = tooLarge(STDIN_NAME, Buffer.byteLength(text));
+  if (big) throw new InputError(big);
+  return { path: STDIN_NAME, text };
 }
 
-/** Expands files and folders (recursively, *.yaml and *.yml) and reads them. */
+/** Expands files and folders (recursively, *.yaml and *.yml; `-` = standard input) and reads them. */
 export function readInputs(paths: string[], cwd = process.cwd()): InputFile[] {
   if (paths.length === 0) throw new UsageError('no input files or folders given');
   const out: InputFile[] = [];
   const seen = new Set<string>();
-  const visit = (p: string, explicit: boolean) => {
-    let st;
+  const shown = (p: string) => {
+    const rel = relative(cwd, p);
+    return rel && !rel.startsWith('..') ? rel : p;
+  };
+  const read = (p: string) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    const r = readYamlFileSync(p);
+    if ('error' in r) throw new InputError(r.error);
+    out.push({ path: shown(p), text: r.text });
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      if (!seen.has(p)) out.push(readStdin());
+      seen.add(p);
+      continue;
+    }
+    let dir: boolean;
     try {
-      st = statSync(p);
+      dir = statSync(p).isDirectory();
     } catch (e) {
       throw new InputError(`${p}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
     }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
-        if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
-        const child = join(p, name);
-        const cst = statSync(child);
-        if (cst.isDirectory() || isYamlName(name)) visit(child, false);
-      }
-      return;
-    }
-    if (!explicit && !isYamlName(p)) return;
-    if (seen.has(p)) return;
-    seen.add(p);
-    if (st.size > MAX_FILE_BYTES) throw new InputError(`${p}: file is ${(st.size / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB`);
-    let text: string;
-    try {
-      text = readFileSync(p, 'utf8');
-    } catch (e) {
-      throw new InputError(`${p}: cannot read: ${(e as Error).message}`);
-    }
-    const rel = relative(cwd, p);
-    out.push({ path: rel && !rel.startsWith('..') ? rel : p, text });
-  };
-  for (const p of paths) visit(p, true);
+    if (dir) for (const f of findYamlFilesSync(p)) read(f);
+    else read(p);
+  }
   return out;
 }
-
-export class InputError extends Error {}

@@ -40,7 +40,7 @@ export async function clustersFromHost(
       }
       for (const o of items) {
         if (!isObject(o)) continue;
-        const c = clusterFromObject({ ...o, kind }, 'clusters-file');
+        const c = clusterFromObject({ ...o, kind }, 'host');
         if (c) out.push(c);
       }
     }
@@ -69,8 +69,8 @@ export interface RunClusters {
 
 /**
  * Adds the cluster sources of a run to `ws` and opens the connections: KubeFedClusters of the host
- * (source `host`), then, when neither the workspace nor the host declares a cluster, one cluster
- * per kubeconfig context (source `kubeconfig`).
+ * (source `host`) and the kubeconfig's contexts (source `kubeconfig`, members only when neither
+ * the workspace nor the host declares a cluster: the engine's mergeClusterSources).
  */
 export async function openRunClusters(ws: Workspace, input: RunClustersInput): Promise<RunClusters> {
   const kubeconfig = loadKubeconfig(input.kubeconfig ?? {});
@@ -85,12 +85,11 @@ export async function openRunClusters(ws: Workspace, input: RunClustersInput): P
     for (const [cluster, ctx] of map) if (ctx === input.hostContext) hostCluster = cluster;
     hostCluster ??= host.find((c) => c.name === input.hostContext)?.name;
   }
-  if (ws.clusters().length === 0) {
-    ws.setClusterSource(
-      'kubeconfig',
-      clusterNamesOfContexts(map, kubeconfig).map((c) => ({ name: c.name, labels: {}, source: 'kubeconfig' as const, context: c.context, server: c.server })),
-    );
-  }
+  // The contexts count as clusters only when nothing else declares one (the engine's merge rule).
+  ws.setClusterSource(
+    'kubeconfig',
+    clusterNamesOfContexts(map, kubeconfig).map((c) => ({ name: c.name, labels: {}, source: 'kubeconfig' as const, context: c.context, server: c.server })),
+  );
   for (const [cluster, ctx] of map) {
     if (!kubeconfig.hasContext(ctx)) warnings.push(`--context-map ${cluster}=${ctx}: no such context in ${kubeconfig.origin}`);
   }

@@ -71,6 +71,8 @@ export interface DiffOptions {
   workspace: Workspace;
   connections: Connections;
   clusters?: string[];
+  /** Ids of the federated resources to compare (default: every one); the rest of the workspace is context. */
+  only?: ReadonlySet<string>;
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (e: { done: number; total: number; cluster: string; entry?: DiffEntry }) => void;
@@ -99,7 +101,7 @@ export async function diffClusters(options: DiffOptions): Promise<DiffReport> {
 
 async function diffAll(opt: DiffOptions): Promise<DiffReport> {
   const ws = opt.workspace;
-  const resources = ws.resources().filter(isPropagated);
+  const resources = ws.resources().filter((r) => isPropagated(r) && (!opt.only || opt.only.has(r.id)));
   const clusters = opt.clusters?.length ? opt.clusters : ws.clusters().map((c) => c.name);
   const progress = safeProgress(opt.onProgress);
   const total = resources.length * clusters.length;

@@ -82,6 +82,8 @@ export interface PropagateOptions {
   connections: Connections;
   /** Member clusters to act on (default: every cluster the workspace knows). */
   clusters?: string[];
+  /** Ids of the federated resources to act on (default: every one); the rest of the workspace is context. */
+  only?: ReadonlySet<string>;
   /** Server-side dry run: every request is sent with dryRun=All; nothing changes. */
   dryRun?: boolean;
   /** Also delete managed objects whose federated resource is not in the inputs. */
@@ -117,7 +119,7 @@ export async function propagate(options: PropagateOptions): Promise<PropagateRep
 
 async function propagateAll(opt: PropagateOptions): Promise<PropagateReport> {
   const ws = opt.workspace;
-  const resources = ws.resources().filter(isPropagated);
+  const resources = ws.resources().filter((r) => isPropagated(r) && (!opt.only || opt.only.has(r.id)));
   const known = ws.clusters().map((c) => c.name);
   const clusters = opt.clusters?.length ? opt.clusters : known;
   const dryRun = !!opt.dryRun;

@@ -8,7 +8,8 @@ import type { JsonObject } from './json.ts';
 import { isObject, own, getPath } from './json.ts';
 import type { Location } from './text.ts';
 
-export type ClusterSource = 'workspace' | 'clusters-file' | 'kubeconfig' | 'settings';
+/** Where a member cluster was declared: a workspace object, a clusters file, a KubeFed host's KubeFedClusters, a kubeconfig context, the settings. */
+export type ClusterSource = 'workspace' | 'clusters-file' | 'host' | 'kubeconfig' | 'settings';
 
 export interface ClusterInfo {
   name: string;
@@ -125,6 +126,25 @@ export function mergeClusters(...lists: ClusterInfo[][]): ClusterInfo[] {
     }
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Sources whose clusters count only when no other source declares a cluster (contexts of a kubeconfig). */
+export const FALLBACK_CLUSTER_SOURCES: readonly string[] = ['kubeconfig'];
+
+/**
+ * The member clusters of a workspace, merged once for every face: workspace objects first (they
+ * carry labels and locations), then the other sources in order. Fallback sources (the kubeconfig's
+ * contexts) add clusters only when nothing else declares one; otherwise they only fill in the
+ * context and server of clusters of the same name — a kubeconfig holds more than the federation.
+ */
+export function mergeClusterSources(own: ClusterInfo[], sources: ReadonlyMap<string, ClusterInfo[]>): ClusterInfo[] {
+  const primary: ClusterInfo[][] = [own];
+  const fallback: ClusterInfo[][] = [];
+  for (const [name, list] of sources) (FALLBACK_CLUSTER_SOURCES.includes(name) ? fallback : primary).push(list);
+  const declared = mergeClusters(...primary);
+  if (declared.length === 0) return mergeClusters(...fallback);
+  const names = new Set(declared.map((c) => c.name));
+  return mergeClusters(declared, ...fallback.map((l) => l.filter((c) => names.has(c.name))));
 }
 
 /** A KubeFedCluster-shaped object for placement evaluation. */

@@ -9,7 +9,7 @@ import { ParsedFile, reparse } from './parse.ts';
 import { TypeIndex } from './model.ts';
 import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 import { collectObjects, locate, type WsObject } from './objects.ts';
-import { clusterFromObject, mergeClusters, type ClusterInfo } from './inventory.ts';
+import { clusterFromObject, mergeClusterSources, type ClusterInfo } from './inventory.ts';
 import { assemble, renderFor, type AssembleOutput, type FederatedResource, type RenderedObject } from './resources.ts';
 import { checkSteps } from './checks.ts';
 import { compareDiagnostics, diag, type EngineDiagnostic } from './diagnostics.ts';
@@ -99,7 +99,10 @@ ${JSON.stringify(o, null, 2)}
 `).join(''));
   }
 
-  /** Clusters from outside the workspace files (kubeconfig contexts, clusters file, settings). */
+  /**
+   * Clusters from outside the workspace files (`host`, `clusters-file`, `settings`, and `kubeconfig`,
+   * whose contexts count only when no other source declares a cluster: mergeClusterSources).
+   */
   setClusterSource(source: string, clusters: ClusterInfo[]): void {
     this.clusterSources.set(source, clusters);
     this.invalidate();
@@ -225,7 +228,7 @@ ${JSON.stringify(o, null, 2)}
       const c = clusterFromObject(o.object, 'workspace', locate(o, ['metadata', 'name']));
       if (c) own.push(c);
     }
-    const clusters = mergeClusters(own, ...this.clusterSources.values());
+    const clusters = mergeClusterSources(own, this.clusterSources);
 
     const limitedScope = this.options.limitedScope ?? objects.some((o) => o.role.role === 'kubefedconfig' && getPath(o.object, ['spec', 'scope']) === 'Namespaced');
     const assembled = assemble({ objects, clusters, limitedScope });

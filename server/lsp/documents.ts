@@ -11,11 +11,11 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Workspace } from '../engine/index.ts';
 import { yieldToLoop } from './scheduler.ts';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.cache', '.artifacts', '.vscode-test', 'vendor']);
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
+import { inSkippedFolder, isYamlName } from '../engine/loadRules.ts';
+import { findYamlFiles, readYamlFile } from '../files/yamlFiles.ts';
 
 export function isYamlUri(uri: string): boolean {
-  return /\.ya?ml$/i.test(uri.replace(/[?#].*$/, ''));
+  return isYamlName(uri);
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -147,7 +147,7 @@ export class DocumentManager {
   async indexFolders(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
     const paths = this.addFolders(folderUris);
     const found: string[] = [];
-    for (const p of paths) await walk(p, found, token);
+    for (const p of paths) await findYamlFiles(p, token, found);
     const changed: string[] = [];
     let last = Date.now();
     for (const file of found) {
@@ -225,9 +225,9 @@ export class DocumentManager {
       try {
         const timers = new Map<string, NodeJS.Timeout>();
         const w = watch(folder, { recursive: true }, (_event, name) => {
-          if (!name || !/\.ya?ml$/i.test(String(name))) return;
+          if (!name || !isYamlName(String(name))) return;
           const file = join(folder, String(name));
-          if (String(name).split(/[\\/]/).some((seg) => SKIP_DIRS.has(seg) || seg.startsWith('.'))) return;
+          if (inSkippedFolder(String(name))) return;
           clearTimeout(timers.get(file));
           timers.set(
             file,
@@ -307,31 +307,10 @@ export class DocumentManager {
   }
 }
 
-async function walk(dir: string, out: string[], token?: { cancelled: boolean }, depth = 0): Promise<void> {
-  if (depth > 20 || token?.cancelled) return;
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(join(dir, e.name), out, token, depth + 1);
-    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
-      out.push(join(dir, e.name));
-    }
-  }
-}
-
+/** The text of a file by the loader's rules (undefined: unreadable or over the limit). */
 async function readText(p: string): Promise<string | undefined> {
-  try {
-    const st = await fs.stat(p);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    return await fs.readFile(p, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = await readYamlFile(p);
+  return 'text' in r ? r.text : undefined;
 }
 
 /** Files up to this size are parsed in one go. */

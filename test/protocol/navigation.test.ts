@@ -241,7 +241,7 @@ spec:
     writeFileSync(join(dir, 'app.yaml'), app);
     c = await startServer({
       folder: dir,
-      initializationOptions: { kubeconfig: join(dir, 'kubeconfig.conf'), clusters: [{ name: 'edge', labels: { tier: 'edge' } }] },
+      initializationOptions: { kubeconfig: join(dir, 'kubeconfig.conf'), clusters: [{ name: 'edge', labels: { tier: 'edge' } }, { name: 'west' }] },
     });
   });
   after(async () => {
@@ -249,9 +249,10 @@ spec:
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('knows kubeconfig contexts and setting clusters, and goes to the context', async () => {
+  it('knows the setting clusters, takes their server from the kubeconfig context, and goes to the context', async () => {
     const r = await c.request<{ clusters: { name: string; source: string; server?: string; labels: Record<string, string> }[] }>('kubefed/clusters', {});
-    assert.deepEqual(r.clusters.map((x) => [x.name, x.source]), [['east', 'kubeconfig'], ['edge', 'settings'], ['west', 'kubeconfig']]);
+    // The settings declare the members: the kubeconfig's other context (east) is no member, as for Propagate.
+    assert.deepEqual(r.clusters.map((x) => [x.name, x.source]), [['edge', 'settings'], ['west', 'settings']]);
     assert.equal(r.clusters.find((x) => x.name === 'west')?.server, 'https://west.example.com:6443');
     const uri = uriOf(join(dir, 'app.yaml'));
     c.open(uri, app);

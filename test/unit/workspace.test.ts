@@ -438,3 +438,17 @@ test('setObjects: objects read from a cluster get the same analysis as file cont
   fromObjects.setObjects('host', []);
   assert.deepEqual(fromObjects.resources(), []);
 });
+
+test('cluster sources: kubeconfig contexts are members only when nothing else declares one; otherwise they fill in context and server', () => {
+  const ws = new Workspace();
+  ws.setClusterSource('kubeconfig', [
+    { name: 'c1', labels: {}, source: 'kubeconfig', context: 'ctx1', server: 'https://c1' },
+    { name: 'scratch', labels: {}, source: 'kubeconfig', context: 'scratch' },
+  ]);
+  assert.deepEqual(ws.clusters().map((c) => c.name), ['c1', 'scratch']);
+  ws.setClusterSource('host', [{ name: 'c1', labels: { region: 'eu' }, source: 'host' }]);
+  assert.deepEqual(ws.clusters().map((c) => [c.name, c.source, c.context, c.server, c.labels]), [['c1', 'host', 'ctx1', 'https://c1', { region: 'eu' }]]);
+  ws.setClusterSource('host', []);
+  ws.setFile('c.yaml', 'apiVersion: core.kubefed.io/v1beta1\nkind: KubeFedCluster\nmetadata: {name: c2, namespace: kube-federation-system}\nspec: {apiEndpoint: "https://c2", secretRef: {name: s}}\n');
+  assert.deepEqual(ws.clusters().map((c) => c.name), ['c2']);
+});
