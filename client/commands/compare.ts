@@ -85,6 +85,29 @@ function textReport(run: PreparedRun, r: DiffReport): string {
 
 const DIFFERS = new Set(['drifted', 'missing', 'unexpected']);
 
+/** The Results view's run of a comparison: every entry per cluster, differing ones open their diff. */
+function compareResultRun(title: string, r: PreparedRun, report: DiffReport, diffs: ClusterDiff[]): ResultRun {
+  const clusters: ResultCluster[] = report.clusters.map((cluster) => {
+    const mine = report.entries.filter((e) => e.cluster === cluster);
+    const cd = diffs.find((x) => x.cluster === cluster);
+    return {
+      cluster,
+      ok: mine.every((e) => e.state !== 'error'),
+      items: mine.map((e) => ({
+        label: r.m.describeRef(e.target),
+        outcome: e.state,
+        result: e.state,
+        ok: e.state !== 'error',
+        message: [e.status, e.message, e.state === 'error' ? e.hint : undefined].filter(Boolean).join(' — ') || undefined,
+        source: sourceRef(e.source),
+        command: cd && DIFFERS.has(e.state) ? { command: 'vscode.diff', title: 'Open diff', arguments: [cd.left, cd.right, cd.title] } : undefined,
+      })),
+    };
+  });
+  const when = new Date();
+  return { kind: 'compare', title, when, cancelled: report.cancelled, clusters, live: liveStatesOfCompare(report, when.getTime()) };
+}
+
 export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { quickPick?: boolean } = {}): Promise<{ report: DiffReport; diffs: ClusterDiff[] } | undefined> {
   const s = settings();
   d.status.show();
@@ -140,27 +163,7 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
     }
     for (const cd of diffs) await d.diffs.open(cd.left, cd.right, cd.title, { preview: false, preserveFocus: false });
 
-    // Results view.
-    const clusters: ResultCluster[] = report.clusters.map((cluster) => {
-      const mine = report.entries.filter((e) => e.cluster === cluster);
-      const cd = diffs.find((x) => x.cluster === cluster);
-      return {
-        cluster,
-        ok: mine.every((e) => e.state !== 'error'),
-        items: mine.map((e) => ({
-          label: r.m.describeRef(e.target),
-          outcome: e.state,
-          result: e.state,
-          ok: e.state !== 'error',
-          message: [e.status, e.message, e.state === 'error' ? e.hint : undefined].filter(Boolean).join(' — ') || undefined,
-          source: sourceRef(e.source),
-          command: cd && DIFFERS.has(e.state) ? { command: 'vscode.diff', title: 'Open diff', arguments: [cd.left, cd.right, cd.title] } : undefined,
-        })),
-      };
-    });
-    const when = new Date();
-    const resultRun: ResultRun = { kind: 'compare', title, when, cancelled: report.cancelled, clusters, live: liveStatesOfCompare(report, when.getTime()) };
-    d.results.add(resultRun, false);
+    d.results.add(compareResultRun(title, r, report, diffs), false);
 
     // Summary.
     const counts = Object.entries(report.summary)

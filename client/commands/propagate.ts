@@ -124,6 +124,112 @@ interface RunOptions {
   dryRun?: boolean;
 }
 
+type Settings = ReturnType<typeof settings>;
+
+/** The propagate options a run's settings give (the dry run and the run differ only in dryRun/force). */
+function propagateOptions(r: PreparedRun, s: Settings, prune: boolean) {
+  return {
+    workspace: r.ws,
+    only: r.only,
+    connections: r.connections,
+    clusters: r.clusters,
+    prune,
+    adopt: s.adopt,
+    concurrency: s.concurrency,
+    fieldManager: s.fieldManager,
+    hostCluster: r.hostCluster,
+  };
+}
+
+/** Step 1: read the workspace, reach the clusters and (unless told otherwise) plan with a dry run. */
+async function readAndPlan(scope: Scope, s: Settings, prune: boolean, withDryRun: boolean, d: ClusterCommandDeps, keep: (r: PreparedRun) => void): Promise<PropagateReport | undefined> {
+  return cancellableProgress(`KubeFed: Propagate ${scope.label}`, async (progress, signal) => {
+    progress.report({ message: 'reading the workspace and the clusters…' });
+    const run = await prepareRun(scope, signal, s);
+    keep(run);
+    for (const w of run.warnings) d.out.warn(w);
+    if (!run.resources.length || !run.clusters.length || signal.aborted || !withDryRun) return undefined;
+    progress.report({ message: 'dry run: what would change…' });
+    return run.m.propagate({
+      ...propagateOptions(run, s, prune),
+      dryRun: true,
+      signal,
+      onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
+    });
+  });
+}
+
+type Choice = 'propagate' | 'overwrite' | 'dry-run' | undefined;
+
+/** The modal confirmation with the dry run's changes; offers overwriting other managers' fields when there are conflicts. */
+async function confirmPlan(run: PreparedRun, scope: Scope, planned: PropagateReport, s: Settings, prune: boolean): Promise<{ choice: Choice; changes: number }> {
+  const plan = planText(planned, (o: Outcome) => run.m.describeRef(o.target));
+  const n = run.resources.length;
+  const clusters = `${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}`;
+  const message = plan.changes
+    ? `Propagate ${n} federated resource${n === 1 ? '' : 's'} from ${scope.label} to ${clusters}?`
+    : `Nothing to change: ${scope.label} is already propagated to ${clusters}. Propagate anyway?`;
+  const detail = [...plan.lines, '', `${prune ? 'Prune is on (kubefed.prune). ' : ''}${s.adopt ? 'Adopt is on (kubefed.adopt). ' : ''}Unsaved editor changes are included.`].join('\n');
+  // Fields changed in a cluster by someone else make server-side apply refuse; KubeFed itself
+  // would overwrite them. Offer that explicitly.
+  const conflicts = conflictsOf(planned);
+  const OVERWRITE = 'Propagate, Overwriting Their Changes';
+  const buttons = conflicts.length ? [OVERWRITE, 'Propagate', 'Dry Run Only'] : ['Propagate', 'Dry Run Only'];
+  const conflictNote = conflicts.length
+    ? `\n${conflicts.length} object${conflicts.length === 1 ? ' was' : 's were'} changed in the cluster by another field manager: "${OVERWRITE}" takes those fields back; "Propagate" leaves them and reports a conflict.`
+    : '';
+  const picked = await vscode.window.showWarningMessage(message, { modal: true, detail: detail + conflictNote }, ...buttons);
+  const choice: Choice = picked === OVERWRITE ? 'overwrite' : picked === 'Propagate' ? 'propagate' : picked === 'Dry Run Only' ? 'dry-run' : undefined;
+  return { choice, changes: plan.changes };
+}
+
+/** Step 2: the run itself, with progress per outcome. */
+async function execute(r: PreparedRun, scope: Scope, s: Settings, prune: boolean, forceConflicts: boolean): Promise<PropagateReport> {
+  return cancellableProgress(`KubeFed: Propagating ${scope.label}`, async (progress, signal) => {
+    let last = 0;
+    return r.m.propagate({
+      ...propagateOptions(r, s, prune),
+      dryRun: false,
+      forceConflicts,
+      signal,
+      onProgress: (e) => {
+        const pct = e.total ? (100 * e.done) / e.total : 0;
+        const o = e.outcome;
+        progress.report({ increment: pct - last, message: `${e.done}/${e.total}${o ? ` ${o.cluster}: ${r.m.describeRef(o.target)} ${o.result}` : ''}` });
+        last = pct;
+      },
+    });
+  });
+}
+
+/** Step 3: the Output channel, the Results view and one message saying how it went. */
+function showResults(d: ClusterCommandDeps, r: PreparedRun, scope: Scope, title: string, report: PropagateReport): void {
+  d.out.info(`${title}\n${r.m.formatPropagate(report)}`);
+  const resultsRun = resultRun(title, r, report);
+  d.results.add(resultsRun);
+  const all = resultsRun.clusters.flatMap((c) => c.items);
+  const summary = `${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'}: ${countOutcomes(all)}`;
+  const failedClusters = resultsRun.clusters.filter((c) => !c.ok).map((c) => c.cluster);
+  if (report.cancelled) void vscode.window.showWarningMessage(`KubeFed: propagation of ${scope.label} cancelled — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
+  else if (failedClusters.length) {
+    void vscode.window.showErrorMessage(`KubeFed: ${scope.label} propagated with failures in ${failedClusters.join(', ')} — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
+  } else void vscode.window.showInformationMessage(`KubeFed: propagated ${scope.label} — ${summary}`);
+}
+
+/** Whether the run can go on; says why not. */
+async function hasWork(run: PreparedRun, scope: Scope): Promise<boolean> {
+  if (!run.resources.length) {
+    void vscode.window.showInformationMessage(`KubeFed: no federated resource to propagate in ${scope.label}.`);
+    return false;
+  }
+  if (!run.clusters.length) {
+    const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to propagate to (kubeconfig ${run.kubeconfig}).`, 'Select Clusters…');
+    if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
+    return false;
+  }
+  return true;
+}
+
 export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: RunOptions = {}): Promise<PropagateReport | undefined> {
   const s = settings();
   const confirm = opts.confirm ?? s.confirmPropagate;
@@ -132,121 +238,33 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
   d.status.show();
   let run: PreparedRun | undefined;
   try {
-    // 1. Read the workspace, reach the clusters and (unless told otherwise) plan with a dry run.
-    const planned = await cancellableProgress(
-      `KubeFed: Propagate ${scope.label}`,
-      async (progress, signal) => {
-        progress.report({ message: 'reading the workspace and the clusters…' });
-        run = await prepareRun(scope, signal, s);
-        for (const w of run.warnings) d.out.warn(w);
-        if (!run.resources.length || !run.clusters.length || signal.aborted) return undefined;
-        if (!confirm && !opts.dryRun) return undefined;
-        progress.report({ message: 'dry run: what would change…' });
-        return run.m.propagate({
-          workspace: run.ws,
-          only: run.only,
-          connections: run.connections,
-          clusters: run.clusters,
-          dryRun: true,
-          prune,
-          adopt: s.adopt,
-          concurrency: s.concurrency,
-          fieldManager: s.fieldManager,
-          hostCluster: run.hostCluster,
-          signal,
-          onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
-        });
-      },
-    );
-    if (!run) return undefined;
-    if (!run.resources.length) {
-      void vscode.window.showInformationMessage(`KubeFed: no federated resource to propagate in ${scope.label}.`);
-      return undefined;
-    }
-    if (!run.clusters.length) {
-      const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to propagate to (kubeconfig ${run.kubeconfig}).`, 'Select Clusters…');
-      if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
-      return undefined;
-    }
+    const planned = await readAndPlan(scope, s, prune, confirm || !!opts.dryRun, d, (r) => (run = r));
+    if (!run || !(await hasWork(run, scope))) return undefined;
     const title = `Propagate ${scope.label}`;
     if (planned) {
       if (planned.cancelled) {
         d.out.info(`${title}: cancelled during the dry run`);
         return planned;
       }
-      const describe = (o: Outcome) => run!.m.describeRef(o.target);
-      const plan = planText(planned, describe);
       d.out.info(`${title}: dry run\n${run.m.formatPropagate(planned)}`);
       if (opts.dryRun) {
         d.results.add(resultRun(title, run, planned));
         return planned;
       }
-      const n = run.resources.length;
-      const message = plan.changes
-        ? `Propagate ${n} federated resource${n === 1 ? '' : 's'} from ${scope.label} to ${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}?`
-        : `Nothing to change: ${scope.label} is already propagated to ${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}. Propagate anyway?`;
-      const detail = [...plan.lines, '', `${prune ? 'Prune is on (kubefed.prune). ' : ''}${s.adopt ? 'Adopt is on (kubefed.adopt). ' : ''}Unsaved editor changes are included.`].join('\n');
-      // Fields changed in a cluster by someone else make server-side apply refuse; KubeFed itself
-      // would overwrite them. Offer that explicitly.
-      const conflicts = conflictsOf(planned);
-      const OVERWRITE = 'Propagate, Overwriting Their Changes';
-      const buttons = conflicts.length ? [OVERWRITE, 'Propagate', 'Dry Run Only'] : ['Propagate', 'Dry Run Only'];
-      const conflictNote = conflicts.length
-        ? `\n${conflicts.length} object${conflicts.length === 1 ? ' was' : 's were'} changed in the cluster by another field manager: "${OVERWRITE}" takes those fields back; "Propagate" leaves them and reports a conflict.`
-        : '';
-      const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: detail + conflictNote }, ...buttons);
-      if (choice === OVERWRITE) forceConflicts = true;
-      if (choice === 'Dry Run Only') {
+      const { choice, changes } = await confirmPlan(run, scope, planned, s, prune);
+      if (choice === 'dry-run') {
         d.results.add(resultRun(title, run, planned));
-        void vscode.window.showInformationMessage(`KubeFed: dry run of ${scope.label}: ${plan.changes} change${plan.changes === 1 ? '' : 's'}; nothing was changed.`);
+        void vscode.window.showInformationMessage(`KubeFed: dry run of ${scope.label}: ${changes} change${changes === 1 ? '' : 's'}; nothing was changed.`);
         return planned;
       }
-      if (choice !== 'Propagate' && choice !== OVERWRITE) {
+      if (!choice) {
         d.out.info(`${title}: not confirmed`);
         return undefined;
       }
+      forceConflicts = choice === 'overwrite';
     }
-
-    // 2. The run.
-    const r = run;
-    const report = await cancellableProgress(
-      `KubeFed: Propagating ${scope.label}`,
-      async (progress, signal) => {
-        let last = 0;
-        return r.m.propagate({
-          workspace: r.ws,
-          only: r.only,
-          connections: r.connections,
-          clusters: r.clusters,
-          dryRun: false,
-          prune,
-          adopt: s.adopt,
-          forceConflicts,
-          concurrency: s.concurrency,
-          fieldManager: s.fieldManager,
-          hostCluster: r.hostCluster,
-          signal,
-          onProgress: (e) => {
-            const pct = e.total ? (100 * e.done) / e.total : 0;
-            const o = e.outcome;
-            progress.report({ increment: pct - last, message: `${e.done}/${e.total}${o ? ` ${o.cluster}: ${r.m.describeRef(o.target)} ${o.result}` : ''}` });
-            last = pct;
-          },
-        });
-      },
-    );
-
-    // 3. Results.
-    d.out.info(`${title}\n${r.m.formatPropagate(report)}`);
-    const resultsRun = resultRun(title, r, report);
-    d.results.add(resultsRun);
-    const all = resultsRun.clusters.flatMap((c) => c.items);
-    const summary = `${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'}: ${countOutcomes(all)}`;
-    const failedClusters = resultsRun.clusters.filter((c) => !c.ok).map((c) => c.cluster);
-    if (report.cancelled) void vscode.window.showWarningMessage(`KubeFed: propagation of ${scope.label} cancelled — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
-    else if (failedClusters.length) {
-      void vscode.window.showErrorMessage(`KubeFed: ${scope.label} propagated with failures in ${failedClusters.join(', ')} — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
-    } else void vscode.window.showInformationMessage(`KubeFed: propagated ${scope.label} — ${summary}`);
+    const report = await execute(run, scope, s, prune, forceConflicts);
+    showResults(d, run, scope, title, report);
     d.status.refresh(0);
     return report;
   } catch (err) {
@@ -256,7 +274,7 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
     }
     return reportRunFailure(d, 'Propagate', scope, err);
   } finally {
-    run?.close();
+    (run as PreparedRun | undefined)?.close();
   }
 }
 
