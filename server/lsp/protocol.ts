@@ -15,6 +15,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ClusterInfo, ClusterReason, Era, JsonObject, Location, Position } from '../engine/index.ts';
 import type { RenderStatus } from '../engine/render.ts';
+import type { FederatedResource } from '../engine/resources.ts';
 
 // ---------------------------------------------------------------------------------------------
 // kubefed/render
@@ -47,13 +48,7 @@ export interface RenderedCluster {
 }
 
 /** A federated resource; `id` is the engine's resource id (code lens arguments, placement, live states). */
-export interface ResourceSummary {
-  id: string;
-  era: Era;
-  kind: string;
-  targetKind: string;
-  namespace: string;
-  name: string;
+export interface ResourceSummary extends Pick<FederatedResource, 'id' | 'era' | 'kind' | 'targetKind' | 'namespace' | 'name'> {
   location?: Location;
 }
 
