@@ -13,7 +13,7 @@
  * are the engine's own unions.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ClusterInfo, ClusterReason, Era, JsonObject, Location, Position } from '../engine/index.ts';
+import type { ClusterInfo, ClusterReason, JsonObject, Location, Position } from '../engine/index.ts';
 import type { RenderStatus } from '../engine/render.ts';
 import type { FederatedResource } from '../engine/resources.ts';
 
