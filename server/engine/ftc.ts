@@ -4,10 +4,9 @@
  * discovery (kubefed pkg/apis/core/*\/federatedtypeconfig_types.go, pkg/kubefedctl/enable).
  */
 import { deepClone, isObject, own, type Json, type JsonObject } from './json.ts';
+import { V1BETA1_TYPES, type Era } from './apiGroups.ts';
 
-export type Era = 'v1alpha1' | 'v1beta1';
-
-export const DEFAULT_FEDERATED_GROUP = 'types.kubefed.io';
+export const DEFAULT_FEDERATED_GROUP = V1BETA1_TYPES;
 export const DEFAULT_FEDERATED_VERSION = 'v1beta1';
 /** Name of the FTC for core/v1 Namespace, whose federated type is namespaced. */
 export const NAMESPACES_FTC_NAME = 'namespaces';

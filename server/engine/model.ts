@@ -4,14 +4,9 @@
 import type { JsonObject } from './json.ts';
 import { isObject, own } from './json.ts';
 import type { TypeConfig } from './typeconfigs.ts';
+import { V1ALPHA1_CORE, V1ALPHA1_SCHEDULING, V1BETA1_CORE, V1BETA1_SCHEDULING, V1BETA1_TYPES, type Era } from './apiGroups.ts';
 
-export type Era = 'v1alpha1' | 'v1beta1';
-
-export const V1ALPHA1_CORE = 'core.federation.k8s.io';
-export const V1ALPHA1_SCHEDULING = 'scheduling.federation.k8s.io';
-export const V1BETA1_CORE = 'core.kubefed.io';
-export const V1BETA1_TYPES = 'types.kubefed.io';
-export const V1BETA1_SCHEDULING = 'scheduling.kubefed.io';
+export type { Era };
 
 export type ObjectRole =
   | { role: 'federated'; era: 'v1beta1'; typeConfig: TypeConfig }

@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from './json.ts';
 import { deepClone, getPath, isObject, kubernetesKeyOrder } from './json.ts';
-import type { Era } from './model.ts';
+import type { Era } from './apiGroups.ts';
 import type { TypeConfig } from './typeconfigs.ts';
 import type { WsObject } from './objects.ts';
 import type { ClusterInfo } from './inventory.ts';

@@ -22,7 +22,7 @@ import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/index.ts';
 import type { WsObject } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
 import { convertResource, convertRsp } from '../engine/index.ts';
-import { federateDocument } from '../engine/index.ts';
+import { federateDocument, isFederationApiVersion } from '../engine/index.ts';
 import { getIn, type ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 
@@ -283,13 +283,11 @@ function convertAction(ctx: ServerContext, res: FederatedResource): CodeAction |
   };
 }
 
-const FEDERATION_GROUPS = /^(types\.kubefed\.io|core\.kubefed\.io|scheduling\.kubefed\.io|core\.federation\.k8s\.io|scheduling\.federation\.k8s\.io|multiclusterdns\.federation\.k8s\.io)\//;
-
 function federateActions(ctx: ServerContext, uri: string, file: ParsedFile, doc: ParsedDoc): CodeAction[] {
   const out: CodeAction[] = [];
   for (const o of objectsAt(ctx, uri, doc)) {
     if (o.role.role !== 'other' && o.role.role !== 'namespace') continue;
-    if (!o.meta.kind || !o.meta.apiVersion || FEDERATION_GROUPS.test(o.meta.apiVersion) || o.meta.kind.endsWith('List')) continue;
+    if (!o.meta.kind || !o.meta.apiVersion || isFederationApiVersion(o.meta.apiVersion) || o.meta.kind.endsWith('List')) continue;
     if (!o.meta.name) continue;
     let result;
     try {
