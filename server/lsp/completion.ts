@@ -24,6 +24,7 @@ import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
 import { V1ALPHA1_API, type KindInfo } from './schemas.ts';
 import { pointerTokens } from '../engine/pointer.ts';
 import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
+import { RSP_TARGET_KINDS } from '../engine/rsp.ts';
 import { v1alpha1Snippet, v1beta1Snippet } from './snippets.ts';
 
 /** The document as JSON even when it does not parse cleanly (while typing). */
@@ -234,7 +235,7 @@ function federationItems(
     return items;
   }
   if (isRsp && matchPath(rel, ['spec']) && cc.inValue && cc.key === 'targetKind') {
-    return simple(['FederatedDeployment', 'FederatedReplicaSet'], range, CompletionItemKind.EnumMember);
+    return simple([...RSP_TARGET_KINDS], range, CompletionItemKind.EnumMember);
   }
   return undefined;
 }

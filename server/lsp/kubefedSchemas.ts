@@ -4,6 +4,7 @@
  * `#/definitions/...` references point into the Kubernetes definitions bundle.
  */
 import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
+import { RSP_TARGET_KINDS } from '../engine/rsp.ts';
 export type Schema = Record<string, unknown>;
 
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -70,7 +71,7 @@ const rspSpec = (v1beta1: boolean): Schema =>
   obj(
     'How replicas of the federated object with the same namespace/name are spread over clusters.',
     {
-      targetKind: str('Kind of the federated object: `FederatedDeployment` or `FederatedReplicaSet`.', { enum: ['FederatedDeployment', 'FederatedReplicaSet'] }),
+      targetKind: str(`Kind of the federated object: ${RSP_TARGET_KINDS.map((k) => `\`${k}\``).join(' or ')}.`, { enum: [...RSP_TARGET_KINDS] }),
       totalReplicas: int('Total number of replicas over all clusters.', { minimum: 0 }),
       rebalance: bool('Move running replicas between clusters to reach the preferred distribution (default false).'),
       clusters: {
