@@ -22,7 +22,7 @@ import { validateFederatedTypeConfig } from './validation/ftc.ts';
 import { validateKubeFedConfig } from './validation/kubefedconfig.ts';
 import { kubeFedConfigDefaults } from './kubefedconfig-defaults.ts';
 import type { TypeIndex } from './model.ts';
-import { nearest } from './model.ts';
+import { nearest } from './spelling.ts';
 
 export interface CheckContext {
   objects: WsObject[];

@@ -4,6 +4,7 @@
 import type { JsonObject } from './json.ts';
 import { isObject, own } from './json.ts';
 import type { TypeConfig } from './typeconfigs.ts';
+import { nearest } from './spelling.ts';
 import { V1ALPHA1_CORE, V1ALPHA1_SCHEDULING, V1BETA1_CORE, V1BETA1_SCHEDULING, V1BETA1_TYPES, type Era } from './apiGroups.ts';
 
 export type { Era };
@@ -140,39 +141,6 @@ export class TypeIndex {
   byTargetKind(era: Era, kind: string): TypeConfig | undefined {
     return this.all.find((t) => t.era === era && t.targetKind === kind);
   }
-}
-
-/** The closest name by edit distance, when it is close enough to be a likely misspelling. */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    if (!c) continue;
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestD <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 export function labelsOf(o: JsonObject): Record<string, string> {

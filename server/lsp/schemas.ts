@@ -10,6 +10,8 @@
  */
 import k8sBundle from '../schemas/k8s.json';
 import { escapeToken, pointerTokens } from '../engine/pointer.ts';
+import { fnv1_32 } from '../engine/fnv.ts';
+import { editDistance } from '../engine/spelling.ts';
 import {
   KUBEFED_KINDS,
   LABEL_SELECTOR,
@@ -75,13 +77,9 @@ export const DEFAULT_FEDERATED_TARGETS = [
 
 const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
 
+/** A short stable name for a set of paths or kinds in a schema identifier. */
 function hash(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return (h >>> 0).toString(36);
+  return fnv1_32(s).toString(36);
 }
 
 export class SchemaRegistry {
@@ -502,20 +500,4 @@ export class SchemaRegistry {
   /** Well-known definition names, for callers that build schemas (placement selectors etc.). */
   static readonly OBJECT_META = OBJECT_META;
   static readonly LABEL_SELECTOR = LABEL_SELECTOR;
-}
-
-
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
 }
