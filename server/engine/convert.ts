@@ -9,6 +9,8 @@ import type { WsObject } from './objects.ts';
 import { locate } from './objects.ts';
 import type { Location } from './text.ts';
 import { escapeToken } from './pointer.ts';
+import { V1BETA1_TYPES_API } from './apiGroups.ts';
+import { federatedKindFor } from './ftc.ts';
 
 export interface ConversionWarning {
   message: string;
@@ -115,8 +117,8 @@ export function convertResource(res: FederatedResource): Conversion {
   const spec: JsonObject = { template, placement };
   if (overrides.length) spec.overrides = overrides;
   const object: JsonObject = {
-    apiVersion: 'types.kubefed.io/v1beta1',
-    kind: isNs ? 'FederatedNamespace' : `Federated${res.targetKind}`,
+    apiVersion: V1BETA1_TYPES_API,
+    kind: isNs ? 'FederatedNamespace' : federatedKindFor(res.targetKind),
     metadata,
     spec,
   };

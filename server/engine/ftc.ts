@@ -22,6 +22,16 @@ export function pluralName(kind: string, era: Era = 'v1beta1'): string {
   return `${lower}s`;
 }
 
+/** The federated kind `kubefedctl enable` creates for a target kind: `Federated<Kind>`. */
+export function federatedKindFor(targetKind: string): string {
+  return `Federated${targetKind}`;
+}
+
+/** The target kind a federated kind stands for under that naming (`FederatedDeployment` -> `Deployment`). */
+export function targetKindOf(federatedKind: string): string | undefined {
+  return /^Federated[A-Z]/.test(federatedKind) ? federatedKind.slice('Federated'.length) : undefined;
+}
+
 /** typeconfig.GroupQualifiedName: `<plural>` for the core group, else `<plural>.<group>`. */
 export function ftcName(plural: string, group?: string | null): string {
   return group ? `${plural}.${group}` : plural;
@@ -154,7 +164,7 @@ export function enableType(apiResource: ApiResource, opts: EnableOptions = {}): 
   const name = ftcName(apiResource.name, apiResource.group);
   const targetScope = scopeOf(apiResource.namespaced === true);
   const fedScope = name === NAMESPACES_FTC_NAME ? 'Namespaced' : targetScope;
-  const fedKind = `Federated${apiResource.kind}`;
+  const fedKind = federatedKindFor(apiResource.kind);
   const fedPlural = `federated${apiResource.name}`;
   const ftc = ftcDefaults(
     {

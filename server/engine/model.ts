@@ -86,10 +86,22 @@ export class TypeIndex {
     return this.all.filter((t) => t.era === 'v1beta1');
   }
 
+  /** What an object is: its kind's role, or a Federated* kind shaped like a federated resource. */
   classify(o: JsonObject): ObjectRole {
     const m = metaOf(o);
-    const k = m.kind;
-    switch (m.group) {
+    const role = this.classifyKind(m.group, m.kind);
+    if (role.role === 'other' && m.group && m.kind.startsWith('Federated') && looksFederated(o)) {
+      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, unregisteredGroup: true };
+    }
+    return role;
+  }
+
+  /**
+   * What a kind of an API group is (the apiVersion's version plays no part), without looking at
+   * the object: the classifier of the engine, of the schema registry and of the quick fixes.
+   */
+  classifyKind(group: string, k: string): ObjectRole {
+    switch (group) {
       case V1BETA1_CORE:
         if (k === 'FederatedTypeConfig') return { role: 'ftc', era: 'v1beta1' };
         if (k === 'KubeFedCluster') return { role: 'kubefedcluster' };
@@ -113,22 +125,19 @@ export class TypeIndex {
         if (ov) return { role: 'override', era: 'v1alpha1', typeConfig: ov };
         if (k.startsWith('Federated')) {
           const names = [...this.v1alpha1Template.keys(), ...this.v1alpha1Placement.keys(), ...this.v1alpha1Override.keys()];
-          return { role: 'unknown-federated', era: 'v1alpha1', expectedGroup: m.group, suggestion: nearest(k, names) };
+          return { role: 'unknown-federated', era: 'v1alpha1', expectedGroup: group, suggestion: nearest(k, names) };
         }
         return { role: 'other' };
       }
     }
-    if (m.group === '' && k === 'Namespace') return { role: 'namespace' };
-    const f = this.federated.get(`${m.group}|${k}`);
+    if (group === '' && k === 'Namespace') return { role: 'namespace' };
+    const f = this.federated.get(`${group}|${k}`);
     if (f) return { role: 'federated', era: 'v1beta1', typeConfig: f };
-    if (this.federatedGroups.has(m.group)) {
+    if (this.federatedGroups.has(group)) {
       const names = this.federatedKinds()
-        .filter((t) => t.federatedGroup === m.group)
+        .filter((t) => t.federatedGroup === group)
         .map((t) => t.federatedKind ?? '');
-      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, suggestion: nearest(k, names) };
-    }
-    if (m.group && k.startsWith('Federated') && looksFederated(o)) {
-      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, unregisteredGroup: true };
+      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: group, suggestion: nearest(k, names) };
     }
     return { role: 'other' };
   }

@@ -165,6 +165,21 @@ export function builtinTypeConfigs(era: Era): TypeConfig[] {
   return list.map((f) => build(ftcObject(era, f.name, structuredClone(f.spec)), 'builtin')!);
 }
 
+/** The type configs both eras ship (v1beta1 first). */
+export function builtinTypeConfigsOfBothEras(): TypeConfig[] {
+  return [...builtinTypeConfigs('v1beta1'), ...builtinTypeConfigs('v1alpha1')];
+}
+
+/** The target's apiVersion (`apps/v1`, `v1` for the core group). */
+export function targetApiVersion(tc: TypeConfig): string {
+  return tc.targetGroup ? `${tc.targetGroup}/${tc.targetVersion}` : tc.targetVersion;
+}
+
+/** apiVersion of the v1beta1 federated kind, or of the v1alpha1 placement and override kinds. */
+export function federatedApiVersion(tc: TypeConfig): string {
+  return `${tc.federatedGroup}/${tc.federatedVersion}`;
+}
+
 /**
  * The record for a FederatedTypeConfig found in a workspace (either era, defaulted first);
  * null when it is not an FTC or lacks the target kind/version or the federated/template/placement kinds.

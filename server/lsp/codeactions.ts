@@ -23,6 +23,7 @@ import type { WsObject } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
 import { convertResource, convertRsp } from '../engine/index.ts';
 import { federateDocument, isFederationApiVersion } from '../engine/index.ts';
+import { V1BETA1_TYPES_API } from '../engine/apiGroups.ts';
 import { getIn, type ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 
@@ -224,7 +225,7 @@ function quickFixes(ctx: ServerContext, uri: string, file: ParsedFile, d: Diagno
       if (typeof ns !== 'string' || !ns) break;
       const placement = res?.main ? getIn(res.main.object, ['spec', 'placement']) : undefined;
       const fns: JsonObject = {
-        apiVersion: 'types.kubefed.io/v1beta1',
+        apiVersion: V1BETA1_TYPES_API,
         kind: 'FederatedNamespace',
         metadata: { name: ns, namespace: ns },
         spec: { placement: isObject(placement) ? placement : { clusterSelector: {} } },

@@ -20,8 +20,8 @@ import type { ParsedDoc, PathSegment } from '../engine/index.ts';
 import { listPointers } from '../engine/index.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
 import { cursorContext, type CursorContext } from './cursor.ts';
-import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
-import { V1ALPHA1_API, type KindInfo } from './schemas.ts';
+import { V1ALPHA1_API } from '../engine/apiGroups.ts';
+import type { KindInfo } from './schemas.ts';
 import { pointerTokens } from '../engine/pointer.ts';
 import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
 import { RSP_TARGET_KINDS } from '../engine/rsp.ts';
@@ -343,7 +343,7 @@ function kindItems(ctx: ServerContext, apiVersion: string, range: Range, doc: Pa
   const sameGroupFirst = (av: string) => (apiVersion && av === apiVersion ? 0 : 1);
   for (const f of ctx.schemas.federatedKinds()) add(f.apiVersion, f.kind, f.apiVersion, sameGroupFirst(f.apiVersion) * 10 + (f.isDefault ? 1 : 2));
   for (const k of ctx.schemas.kubefedKinds()) add(k.apiVersion, k.kind, k.apiVersion, sameGroupFirst(k.apiVersion) * 10 + 3);
-  for (const k of ctx.schemas.v1alpha1Kinds()) add(V1ALPHA1_API, k.kind, V1ALPHA1_API, sameGroupFirst(V1ALPHA1_API) * 10 + 4);
+  for (const k of ctx.schemas.v1alpha1Kinds()) add(k.apiVersion, k.kind, k.apiVersion, sameGroupFirst(k.apiVersion) * 10 + 4);
   for (const k of ctx.schemas.k8sKinds()) add(k.apiVersion, k.kind, k.apiVersion, sameGroupFirst(k.apiVersion) * 10 + 5);
   // one entry per label: the first (best sorted) wins
   const seen = new Map<string, CompletionItem>();
@@ -359,7 +359,7 @@ function apiVersionItems(ctx: ServerContext, kind: string, range: Range): Comple
   };
   for (const f of ctx.schemas.federatedKinds()) note(f.apiVersion, f.kind, 1);
   for (const k of ctx.schemas.kubefedKinds()) note(k.apiVersion, k.kind, 2);
-  for (const k of ctx.schemas.v1alpha1Kinds()) note(V1ALPHA1_API, k.kind, 3);
+  for (const k of ctx.schemas.v1alpha1Kinds()) note(k.apiVersion, k.kind, 3);
   for (const k of ctx.schemas.k8sKinds()) note(k.apiVersion, k.kind, 4);
   return [...versions.entries()]
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
@@ -387,14 +387,12 @@ function snippetItems(ctx: ServerContext, range: Range): CompletionItem[] {
   let i = 0;
   for (const f of ctx.schemas.federatedKinds()) {
     if (!f.isDefault) continue;
-    out.push(item(v1beta1Snippet(f.kind, f.target, cluster), f.kind, `~0${String(i++).padStart(3, '0')}`));
+    out.push(item(v1beta1Snippet(f.apiVersion, f.kind, f.target, cluster), f.kind, `~0${String(i++).padStart(3, '0')}`));
   }
   for (const k of ctx.schemas.v1alpha1Kinds()) {
     if (k.role !== 'template') continue;
-    const target = ctx.schemas.targetByKind(k.target);
-    if (!target) continue;
-    const field = V1ALPHA1_OVERRIDE_FIELDS[k.target];
-    out.push(item(v1alpha1Snippet(target, cluster, !!field, field?.[field.length - 1]), k.kind, `~1${String(i++).padStart(3, '0')}`));
+    const target = ctx.schemas.targetOf(k.typeConfig);
+    out.push(item(v1alpha1Snippet(target, k.typeConfig, cluster), k.kind, `~1${String(i++).padStart(3, '0')}`));
   }
   return out;
 }

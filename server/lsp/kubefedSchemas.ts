@@ -272,16 +272,6 @@ export function clusterOverrideItem(extra: Schema = {}): Schema {
   );
 }
 
-export const V1ALPHA1_TEMPLATE_TYPES = ['ConfigMap', 'Deployment', 'Ingress', 'Job', 'ReplicaSet', 'Secret', 'Service', 'ServiceAccount'];
-/** v1alpha1 override kinds and the field their entries carry (last element of the FTC overridePath). */
-export const V1ALPHA1_OVERRIDE_FIELDS: Record<string, string[]> = {
-  ConfigMap: ['data'],
-  Deployment: ['spec', 'replicas'],
-  Job: ['spec', 'parallelism'],
-  ReplicaSet: ['spec', 'replicas'],
-  Secret: ['data'],
-};
-
 export function v1alpha1Placement(apiVersion: string, kind: string): Schema {
   return topLevel(apiVersion, kind, `Placement of the federated resource with the same namespace/name (v1alpha1 era).`, {
     spec: obj('Placement spec.', { clusterNames: arr(str('Name of a FederatedCluster.'), 'Names of the clusters that receive the resource.') }),
