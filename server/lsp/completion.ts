@@ -133,6 +133,19 @@ function simple(labels: string[], range: Range, kind: CompletionItemKind, docs: 
   }));
 }
 
+/** Where a federation completion is asked for. */
+interface FedSite {
+  ctx: ServerContext;
+  obj: JsonObject | undefined;
+  rel: PathSegment[];
+  cc: CursorContext;
+  range: Range;
+  doc: ParsedDoc;
+  uri: string;
+  /** The engine's inventory, only where needed (it may trigger a workspace analysis). */
+  inventory: () => ClusterInfo[];
+}
+
 function federationItems(
   ctx: ServerContext,
   obj: JsonObject | undefined,
@@ -145,85 +158,96 @@ function federationItems(
 ): CompletionItem[] | undefined {
   const apiVersion = typeof obj?.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj?.kind === 'string' ? obj.kind : '';
-  // the engine's inventory, only where needed (it may trigger a workspace analysis)
   let cached: ClusterInfo[] | undefined;
-  const inventory = () => (cached ??= ctx.ws.clusters());
+  const site: FedSite = { ctx, obj, rel, cc, range, doc, uri, inventory: () => (cached ??= ctx.ws.clusters()) };
 
   // apiVersion / kind at the top of a document
   if (rel.length === 0 && cc.inValue && cc.key === 'kind') return kindItems(ctx, apiVersion, range, doc, startLine);
   if (rel.length === 0 && cc.inValue && cc.key === 'apiVersion') return apiVersionItems(ctx, kind, range);
 
   const cat = apiVersion && kind ? ctx.schemas.categorize(apiVersion, kind) : undefined;
-  const isV1beta1Fed = cat?.type === 'federated';
-  const isRsp = kind === 'ReplicaSchedulingPreference';
-
-  // v1beta1 placement
-  if (isV1beta1Fed || kind.startsWith('Federated')) {
-    if (matchPath(rel, ['spec', 'placement', 'clusters', '*'])) {
-      if (cc.inValue && cc.key === 'name') return clusterItems(inventory(), range);
-      if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
-    }
-    if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchLabels'])) {
-      const idx = labelIndex(inventory());
-      if (!cc.inValue) {
-        return [...idx.keys()].sort().map((k, i) => ({
-          label: k,
-          kind: CompletionItemKind.Property,
-          detail: [...idx.get(k)!.keys()].join(', '),
-          sortText: String(i).padStart(4, '0'),
-          textEdit: { range, newText: `${k}: ` },
-          filterText: k,
-          command: { title: 'values', command: 'editor.action.triggerSuggest' },
-        }));
-      }
-      if (cc.key) return labelValueItems(idx, cc.key, range);
-    }
-    if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*'])) {
-      const idx = labelIndex(inventory());
-      if (cc.inValue && cc.key === 'key') return simple([...idx.keys()].sort(), range, CompletionItemKind.Property);
-      if (cc.inValue && cc.key === 'operator') {
-        return simple(['In', 'NotIn', 'Exists', 'DoesNotExist'], range, CompletionItemKind.EnumMember, {
-          In: 'Label present with one of `values`.',
-          NotIn: 'Label absent, or its value not in `values`.',
-          Exists: 'Label present (no `values`).',
-          DoesNotExist: 'Label absent (no `values`).',
-        });
-      }
-      if (cc.inValue && cc.key === 'values') {
-        const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
-        return typeof k === 'string' ? labelValueItems(idx, k, range) : undefined;
-      }
-    }
-    if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*', 'values', '*']) && cc.seqItem) {
-      const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
-      return typeof k === 'string' ? labelValueItems(labelIndex(inventory()), k, range) : undefined;
-    }
-    if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') {
-      return clusterItems(inventory(), range, { placed: placedClusters(ctx, uri, doc) });
-    }
-    if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
-      if (cc.key === 'op') {
-        return simple(['replace', ...OVERRIDE_OPS.filter((o) => o !== 'replace')], range, CompletionItemKind.EnumMember, {
-          replace: 'Replace the value at `path` (default). KubeFed\'s json-patch also creates a missing member of an existing object.',
-          add: 'Add a member, or insert into an array (`-` appends).',
-          remove: 'Remove the value at `path` (`value` is ignored).',
-        });
-      }
-      if (cc.key === 'path' && cat?.type === 'federated') {
-        const template = getIn(obj, ['spec', 'template']);
-        return pathItems(ctx, cat.target, template, cc.prefix, range);
-      }
-    }
+  if (cat?.type === 'federated' || kind.startsWith('Federated')) {
+    const items = v1beta1PlacementItems(site) ?? v1beta1OverrideItems(site, cat?.type === 'federated' ? cat.target : undefined);
+    if (items) return items;
   }
 
   // v1alpha1 placement / override
   if (apiVersion === V1ALPHA1_API) {
+    const inventory = site.inventory;
     if (matchPath(rel, ['spec', 'clusterNames', '*']) && cc.seqItem) return clusterItems(inventory(), range);
     if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') return clusterItems(inventory(), range);
   }
+  return kind === 'ReplicaSchedulingPreference' ? rspItems(site) : undefined;
+}
 
-  // ReplicaSchedulingPreference: cluster names (and "*") as keys of spec.clusters
-  if (isRsp && matchPath(rel, ['spec', 'clusters']) && !cc.inValue) {
+/** v1beta1 spec.placement: cluster names, label keys and values, selector operators. */
+function v1beta1PlacementItems({ obj, rel, cc, range, inventory }: FedSite): CompletionItem[] | undefined {
+  if (matchPath(rel, ['spec', 'placement', 'clusters', '*'])) {
+    if (cc.inValue && cc.key === 'name') return clusterItems(inventory(), range);
+    if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
+  }
+  if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchLabels'])) {
+    const idx = labelIndex(inventory());
+    if (!cc.inValue) {
+      return [...idx.keys()].sort().map((k, i) => ({
+        label: k,
+        kind: CompletionItemKind.Property,
+        detail: [...idx.get(k)!.keys()].join(', '),
+        sortText: String(i).padStart(4, '0'),
+        textEdit: { range, newText: `${k}: ` },
+        filterText: k,
+        command: { title: 'values', command: 'editor.action.triggerSuggest' },
+      }));
+    }
+    if (cc.key) return labelValueItems(idx, cc.key, range);
+  }
+  if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*'])) {
+    const idx = labelIndex(inventory());
+    if (cc.inValue && cc.key === 'key') return simple([...idx.keys()].sort(), range, CompletionItemKind.Property);
+    if (cc.inValue && cc.key === 'operator') {
+      return simple(['In', 'NotIn', 'Exists', 'DoesNotExist'], range, CompletionItemKind.EnumMember, {
+        In: 'Label present with one of `values`.',
+        NotIn: 'Label absent, or its value not in `values`.',
+        Exists: 'Label present (no `values`).',
+        DoesNotExist: 'Label absent (no `values`).',
+      });
+    }
+    if (cc.inValue && cc.key === 'values') {
+      const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
+      return typeof k === 'string' ? labelValueItems(idx, k, range) : undefined;
+    }
+  }
+  if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*', 'values', '*']) && cc.seqItem) {
+    const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
+    return typeof k === 'string' ? labelValueItems(labelIndex(inventory()), k, range) : undefined;
+  }
+  return undefined;
+}
+
+/** v1beta1 spec.overrides: cluster names (placed first), ops, paths into the template. */
+function v1beta1OverrideItems({ ctx, obj, rel, cc, range, doc, uri, inventory }: FedSite, target: KindInfo | undefined): CompletionItem[] | undefined {
+  if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') {
+    return clusterItems(inventory(), range, { placed: placedClusters(ctx, uri, doc) });
+  }
+  if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
+    if (cc.key === 'op') {
+      return simple(['replace', ...OVERRIDE_OPS.filter((o) => o !== 'replace')], range, CompletionItemKind.EnumMember, {
+        replace: 'Replace the value at `path` (default). KubeFed\'s json-patch also creates a missing member of an existing object.',
+        add: 'Add a member, or insert into an array (`-` appends).',
+        remove: 'Remove the value at `path` (`value` is ignored).',
+      });
+    }
+    if (cc.key === 'path' && target) {
+      const template = getIn(obj, ['spec', 'template']);
+      return pathItems(ctx, target, template, cc.prefix, range);
+    }
+  }
+  return undefined;
+}
+
+/** ReplicaSchedulingPreference: cluster names (and "*") as keys of spec.clusters, spec.targetKind. */
+function rspItems({ rel, cc, range, inventory }: FedSite): CompletionItem[] | undefined {
+  if (matchPath(rel, ['spec', 'clusters']) && !cc.inValue) {
     const items = clusterItems(inventory(), range, { suffix: ':\n' + ' '.repeat(cc.column + 2) + 'weight: 1' });
     items.push({
       label: '"*"',
@@ -234,7 +258,7 @@ function federationItems(
     });
     return items;
   }
-  if (isRsp && matchPath(rel, ['spec']) && cc.inValue && cc.key === 'targetKind') {
+  if (matchPath(rel, ['spec']) && cc.inValue && cc.key === 'targetKind') {
     return simple([...RSP_TARGET_KINDS], range, CompletionItemKind.EnumMember);
   }
   return undefined;
