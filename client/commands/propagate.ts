@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { cancellableProgress } from '../progress.ts';
-import { settings } from '../config.ts';
+import { settings, type KubefedSettings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { DiffDocuments } from '../diffCommand.ts';
 import type { KubefedClient } from '../languageClient.ts';
@@ -135,128 +135,49 @@ interface RunOptions {
   dryRun?: boolean;
 }
 
+type PropagateOptions = Parameters<PreparedRun['m']['propagate']>[0];
+
+/** What the dry run and the run share: the workspace view, clusters and settings. */
+function propagateOptions(run: PreparedRun, s: KubefedSettings, prune: boolean, signal: AbortSignal): Omit<PropagateOptions, 'dryRun'> {
+  return {
+    workspace: run.view,
+    connections: run.connections,
+    clusters: run.clusters,
+    prune,
+    adopt: s.adopt,
+    concurrency: s.concurrency,
+    fieldManager: s.fieldManager,
+    hostCluster: run.hostCluster,
+    signal,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: RunOptions = {}): Promise<PropagateReport | undefined> {
   const s = settings();
   const confirm = opts.confirm ?? s.confirmPropagate;
   const prune = s.prune && scope.kind === 'workspace';
-  let forceConflicts = false;
   d.status.show();
-  let run: PreparedRun | undefined;
+  const held: { run?: PreparedRun } = {};
   try {
     // 1. Read the workspace, reach the clusters and (unless told otherwise) plan with a dry run.
-    const planned = await cancellableProgress(
-      `KubeFed: Propagate ${scope.label}`,
-      async (progress, signal) => {
-        progress.report({ message: 'reading the workspace and the clusters…' });
-        run = await prepareRun(scope, signal, s);
-        for (const w of run.warnings) d.out.warn(w);
-        if (!run.resources.length || !run.clusters.length || signal.aborted) return undefined;
-        if (!confirm && !opts.dryRun) return undefined;
-        progress.report({ message: 'dry run: what would change…' });
-        return run.m.propagate({
-          workspace: run.view,
-          connections: run.connections,
-          clusters: run.clusters,
-          dryRun: true,
-          prune,
-          adopt: s.adopt,
-          concurrency: s.concurrency,
-          fieldManager: s.fieldManager,
-          hostCluster: run.hostCluster,
-          signal,
-          onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
-        });
-      },
-    );
-    if (!run) return undefined;
-    if (!run.resources.length) {
-      void vscode.window.showInformationMessage(`KubeFed: no federated resource to propagate in ${scope.label}.`);
-      return undefined;
-    }
-    if (!run.clusters.length) {
-      const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to propagate to (kubeconfig ${run.kubeconfig}).`, 'Select Clusters…');
-      if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
-      return undefined;
-    }
+    const planned = await prepareAndPlan(d, scope, s, prune, confirm || !!opts.dryRun, held);
+    const run = held.run;
+    if (!run || !(await hasWork(scope, run))) return undefined;
     const title = `Propagate ${scope.label}`;
+    let forceConflicts = false;
     if (planned) {
-      if (planned.cancelled) {
-        d.out.info(`${title}: cancelled during the dry run`);
-        return planned;
-      }
-      const describe = (o: Outcome) => run!.m.describeRef(o.target);
-      const plan = planText(planned, describe);
-      d.out.info(`${title}: dry run\n${run.m.formatPropagate(planned)}`);
-      if (opts.dryRun) {
-        d.results.add(resultRun(title, run, planned));
-        return planned;
-      }
-      const n = run.resources.length;
-      const message = plan.changes
-        ? `Propagate ${n} federated resource${n === 1 ? '' : 's'} from ${scope.label} to ${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}?`
-        : `Nothing to change: ${scope.label} is already propagated to ${run.clusters.length} cluster${run.clusters.length === 1 ? '' : 's'}. Propagate anyway?`;
-      const detail = [...plan.lines, '', `${prune ? 'Prune is on (kubefed.prune). ' : ''}${s.adopt ? 'Adopt is on (kubefed.adopt). ' : ''}Unsaved editor changes are included.`].join('\n');
-      // Fields changed in a cluster by someone else make server-side apply refuse; KubeFed itself
-      // would overwrite them. Offer that explicitly.
-      const conflicts = conflictsOf(planned);
-      const OVERWRITE = 'Propagate, Overwriting Their Changes';
-      const buttons = conflicts.length ? [OVERWRITE, 'Propagate', 'Dry Run Only'] : ['Propagate', 'Dry Run Only'];
-      const conflictNote = conflicts.length
-        ? `\n${conflicts.length} object${conflicts.length === 1 ? ' was' : 's were'} changed in the cluster by another field manager: "${OVERWRITE}" takes those fields back; "Propagate" leaves them and reports a conflict.`
-        : '';
-      const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: detail + conflictNote }, ...buttons);
-      if (choice === OVERWRITE) forceConflicts = true;
-      if (choice === 'Dry Run Only') {
-        d.results.add(resultRun(title, run, planned));
-        void vscode.window.showInformationMessage(`KubeFed: dry run of ${scope.label}: ${plan.changes} change${plan.changes === 1 ? '' : 's'}; nothing was changed.`);
-        return planned;
-      }
-      if (choice !== 'Propagate' && choice !== OVERWRITE) {
-        d.out.info(`${title}: not confirmed`);
-        return undefined;
-      }
+      const decision = await confirmPlan(d, scope, run, planned, { prune, adopt: s.adopt, dryRunOnly: !!opts.dryRun });
+      if (!decision.proceed) return decision.result;
+      forceConflicts = decision.forceConflicts;
     }
-
     // 2. The run.
-    const r = run;
-    const report = await cancellableProgress(
-      `KubeFed: Propagating ${scope.label}`,
-      async (progress, signal) => {
-        let last = 0;
-        return r.m.propagate({
-          workspace: r.view,
-          connections: r.connections,
-          clusters: r.clusters,
-          dryRun: false,
-          prune,
-          adopt: s.adopt,
-          forceConflicts,
-          concurrency: s.concurrency,
-          fieldManager: s.fieldManager,
-          hostCluster: r.hostCluster,
-          signal,
-          onProgress: (e) => {
-            const pct = e.total ? (100 * e.done) / e.total : 0;
-            const o = e.outcome;
-            progress.report({ increment: pct - last, message: `${e.done}/${e.total}${o ? ` ${o.cluster}: ${r.m.describeRef(o.target)} ${o.result}` : ''}` });
-            last = pct;
-          },
-        });
-      },
-    );
-
+    const report = await propagateNow(scope, run, s, prune, forceConflicts);
     // 3. Results.
-    d.out.info(`${title}\n${r.m.formatPropagate(report)}`);
-    const resultsRun = resultRun(title, r, report);
-    d.results.add(resultsRun);
-    const all = resultsRun.clusters.flatMap((c) => c.items);
-    const summary = `${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'}: ${countOutcomes(all)}`;
-    const failedClusters = resultsRun.clusters.filter((c) => !c.ok).map((c) => c.cluster);
-    if (report.cancelled) void vscode.window.showWarningMessage(`KubeFed: propagation of ${scope.label} cancelled — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
-    else if (failedClusters.length) {
-      void vscode.window.showErrorMessage(`KubeFed: ${scope.label} propagated with failures in ${failedClusters.join(', ')} — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
-    } else void vscode.window.showInformationMessage(`KubeFed: propagated ${scope.label} — ${summary}`);
-    d.status.refresh(0);
+    showOutcome(d, scope, title, run, report);
     return report;
   } catch (err) {
     if (cancelled(err)) {
@@ -265,8 +186,119 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
     }
     return reportRunFailure(d, 'Propagate', scope, err);
   } finally {
-    run?.close();
+    held.run?.close();
   }
+}
+
+/**
+ * Prepares the run (kept in `held`, to be closed by the caller even when this throws) and, when
+ * `withDryRun`, returns the dry run's report.
+ */
+async function prepareAndPlan(d: ClusterCommandDeps, scope: Scope, s: KubefedSettings, prune: boolean, withDryRun: boolean, held: { run?: PreparedRun }): Promise<PropagateReport | undefined> {
+  return cancellableProgress(`KubeFed: Propagate ${scope.label}`, async (progress, signal) => {
+    progress.report({ message: 'reading the workspace and the clusters…' });
+    const run = (held.run = await prepareRun(scope, signal, s));
+    for (const w of run.warnings) d.out.warn(w);
+    if (!run.resources.length || !run.clusters.length || signal.aborted || !withDryRun) return undefined;
+    progress.report({ message: 'dry run: what would change…' });
+    return run.m.propagate({
+      ...propagateOptions(run, s, prune, signal),
+      dryRun: true,
+      onProgress: (e) => progress.report({ message: `dry run ${e.done}/${e.total}: ${e.cluster}` }),
+    });
+  });
+}
+
+/** False (and the user is told) when there is no federated resource or no member cluster. */
+async function hasWork(scope: Scope, run: PreparedRun): Promise<boolean> {
+  if (!run.resources.length) {
+    void vscode.window.showInformationMessage(`KubeFed: no federated resource to propagate in ${scope.label}.`);
+    return false;
+  }
+  if (!run.clusters.length) {
+    const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to propagate to (kubeconfig ${run.kubeconfig}).`, 'Select Clusters…');
+    if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
+    return false;
+  }
+  return true;
+}
+
+type Decision = { proceed: true; forceConflicts: boolean } | { proceed: false; result: PropagateReport | undefined };
+
+/** The dry run's plan: logged, then shown in a modal confirmation (or only recorded, for a dry run). */
+async function confirmPlan(
+  d: ClusterCommandDeps,
+  scope: Scope,
+  run: PreparedRun,
+  planned: PropagateReport,
+  o: { prune: boolean; adopt: boolean; dryRunOnly: boolean },
+): Promise<Decision> {
+  const title = `Propagate ${scope.label}`;
+  if (planned.cancelled) {
+    d.out.info(`${title}: cancelled during the dry run`);
+    return { proceed: false, result: planned };
+  }
+  const plan = planText(planned, (x: Outcome) => run.m.describeRef(x.target));
+  d.out.info(`${title}: dry run\n${run.m.formatPropagate(planned)}`);
+  if (o.dryRunOnly) {
+    d.results.add(resultRun(title, run, planned));
+    return { proceed: false, result: planned };
+  }
+  const clusters = plural(run.clusters.length, 'cluster');
+  const message = plan.changes
+    ? `Propagate ${plural(run.resources.length, 'federated resource')} from ${scope.label} to ${clusters}?`
+    : `Nothing to change: ${scope.label} is already propagated to ${clusters}. Propagate anyway?`;
+  const detail = [...plan.lines, '', `${o.prune ? 'Prune is on (kubefed.prune). ' : ''}${o.adopt ? 'Adopt is on (kubefed.adopt). ' : ''}Unsaved editor changes are included.`].join('\n');
+  // Fields changed in a cluster by someone else make server-side apply refuse; KubeFed itself
+  // would overwrite them. Offer that explicitly.
+  const conflicts = conflictsOf(planned);
+  const OVERWRITE = 'Propagate, Overwriting Their Changes';
+  const buttons = conflicts.length ? [OVERWRITE, 'Propagate', 'Dry Run Only'] : ['Propagate', 'Dry Run Only'];
+  const conflictNote = conflicts.length
+    ? `\n${conflicts.length} object${conflicts.length === 1 ? ' was' : 's were'} changed in the cluster by another field manager: "${OVERWRITE}" takes those fields back; "Propagate" leaves them and reports a conflict.`
+    : '';
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: detail + conflictNote }, ...buttons);
+  if (choice === 'Propagate' || choice === OVERWRITE) return { proceed: true, forceConflicts: choice === OVERWRITE };
+  if (choice === 'Dry Run Only') {
+    d.results.add(resultRun(title, run, planned));
+    void vscode.window.showInformationMessage(`KubeFed: dry run of ${scope.label}: ${plural(plan.changes, 'change')}; nothing was changed.`);
+    return { proceed: false, result: planned };
+  }
+  d.out.info(`${title}: not confirmed`);
+  return { proceed: false, result: undefined };
+}
+
+/** The run itself, in a progress notification with a Cancel button. */
+async function propagateNow(scope: Scope, run: PreparedRun, s: KubefedSettings, prune: boolean, forceConflicts: boolean): Promise<PropagateReport> {
+  return cancellableProgress(`KubeFed: Propagating ${scope.label}`, async (progress, signal) => {
+    let last = 0;
+    return run.m.propagate({
+      ...propagateOptions(run, s, prune, signal),
+      dryRun: false,
+      forceConflicts,
+      onProgress: (e) => {
+        const pct = e.total ? (100 * e.done) / e.total : 0;
+        const o = e.outcome;
+        progress.report({ increment: pct - last, message: `${e.done}/${e.total}${o ? ` ${o.cluster}: ${run.m.describeRef(o.target)} ${o.result}` : ''}` });
+        last = pct;
+      },
+    });
+  });
+}
+
+/** The outcome: the KubeFed output, the Results view and a summary notification. */
+function showOutcome(d: ClusterCommandDeps, scope: Scope, title: string, run: PreparedRun, report: PropagateReport): void {
+  d.out.info(`${title}\n${run.m.formatPropagate(report)}`);
+  const resultsRun = resultRun(title, run, report);
+  d.results.add(resultsRun);
+  const all = resultsRun.clusters.flatMap((c) => c.items);
+  const summary = `${plural(report.clusters.length, 'cluster')}: ${countOutcomes(all)}`;
+  const failedClusters = resultsRun.clusters.filter((c) => !c.ok).map((c) => c.cluster);
+  if (report.cancelled) void vscode.window.showWarningMessage(`KubeFed: propagation of ${scope.label} cancelled — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
+  else if (failedClusters.length) {
+    void vscode.window.showErrorMessage(`KubeFed: ${scope.label} propagated with failures in ${failedClusters.join(', ')} — ${summary}`, 'Show Results').then((a) => a && d.out.show(false));
+  } else void vscode.window.showInformationMessage(`KubeFed: propagated ${scope.label} — ${summary}`);
+  d.status.refresh(0);
 }
 
 export function registerPropagateCommands(d: ClusterCommandDeps): vscode.Disposable[] {
