@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { cancellableProgress } from '../progress.ts';
-import { settings } from '../config.ts';
+import { settings, type KubefedSettings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { ResultCluster, ResultRun } from '../resultsView.ts';
 import type { DiffEntry, DiffReport } from '../clusterModule.ts';
@@ -87,93 +87,105 @@ const DIFFERS = new Set(['drifted', 'missing', 'unexpected']);
 export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { quickPick?: boolean } = {}): Promise<{ report: DiffReport; diffs: ClusterDiff[] } | undefined> {
   const s = settings();
   d.status.show();
-  let run: PreparedRun | undefined;
+  const held: { run?: PreparedRun } = {};
   try {
-    const report = await cancellableProgress(
-      `KubeFed: Compare ${scope.label} across clusters`,
-      async (progress, signal) => {
-        progress.report({ message: 'reading the workspace and the clusters…' });
-        run = await prepareRun(scope, signal, s);
-        for (const w of run.warnings) d.out.warn(w);
-        if (!run.resources.length || !run.clusters.length) return undefined;
-        let last = 0;
-        return run.m.diffClusters({
-          workspace: run.view,
-          connections: run.connections,
-          clusters: run.clusters,
-          concurrency: s.concurrency,
-          fieldManager: s.fieldManager,
-          signal,
-          context: FULL_CONTEXT,
-          onProgress: (e) => {
-            const pct = e.total ? (100 * e.done) / e.total : 0;
-            progress.report({ increment: pct - last, message: `${e.done}/${e.total} ${e.cluster}` });
-            last = pct;
-          },
-        });
-      },
-    );
-    if (!run) return undefined;
-    const r = run;
-    if (!r.resources.length) {
-      void vscode.window.showInformationMessage(`KubeFed: no federated resource to compare in ${scope.label}.`);
-      return undefined;
-    }
-    if (!r.clusters.length || !report) {
-      const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to compare with (kubeconfig ${r.kubeconfig}).`, 'Select Clusters…');
-      if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
-      return undefined;
-    }
+    const report = await prepareAndDiff(d, scope, s, held);
+    const r = held.run;
+    if (!r || !(await hasCompareWork(scope, r, report)) || !report) return undefined;
     const title = `Compare ${scope.label}`;
     d.out.info(`${title}\n${textReport(r, report)}`);
-
-    // Diff editors, one per cluster that differs.
-    const runId = d.diffs.nextRun();
-    const diffs: ClusterDiff[] = [];
-    for (const cluster of report.clusters) {
-      const entries = report.entries.filter((e) => e.cluster === cluster && DIFFERS.has(e.state));
-      if (entries.length) diffs.push(clusterDiff(d, runId, r, cluster, entries));
-    }
-    for (const cd of diffs) await d.diffs.open(cd.left, cd.right, cd.title, { preview: false, preserveFocus: false });
-
-    // Results view.
-    const clusters: ResultCluster[] = report.clusters.map((cluster) => {
-      const mine = report.entries.filter((e) => e.cluster === cluster);
-      const cd = diffs.find((x) => x.cluster === cluster);
-      return {
-        cluster,
-        ok: mine.every((e) => e.state !== 'error'),
-        items: mine.map((e) => ({
-          label: r.m.describeRef(e.target),
-          resource: e.resource,
-          outcome: e.state,
-          ok: e.state !== 'error',
-          message: [e.status, e.message, e.state === 'error' ? e.hint : undefined].filter(Boolean).join(' — ') || undefined,
-          source: sourceRef(e.source),
-          command: cd && DIFFERS.has(e.state) ? { command: 'vscode.diff', title: 'Open diff', arguments: [cd.left, cd.right, cd.title] } : undefined,
-        })),
-      };
-    });
-    const resultRun: ResultRun = { kind: 'compare', title, when: new Date(), cancelled: report.cancelled, clusters };
-    d.results.add(resultRun, false);
-
-    // Summary.
-    const counts = Object.entries(report.summary)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(', ');
+    const diffs = await openClusterDiffs(d, r, report);
+    d.results.add(compareResults(title, r, report, diffs), false);
     if (!report.differs) {
-      void vscode.window.showInformationMessage(`KubeFed: ${scope.label} is in sync with ${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'} (${counts || 'nothing placed'}).`);
+      const counts = Object.entries(report.summary)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ');
+      const n = report.clusters.length;
+      void vscode.window.showInformationMessage(`KubeFed: ${scope.label} is in sync with ${n} cluster${n === 1 ? '' : 's'} (${counts || 'nothing placed'}).`);
     } else if (opts.quickPick !== false) {
       void showSummary(report, diffs, r);
     }
-    return { report, diffs };
+    return { report: report, diffs };
   } catch (err) {
     if (cancelled(err)) return undefined;
     return reportRunFailure(d, 'Compare', scope, err);
   } finally {
-    run?.close();
+    held.run?.close();
   }
+}
+
+/** Prepares the run (kept in `held`, closed by the caller) and diffs every cluster, in a cancellable progress. */
+async function prepareAndDiff(d: ClusterCommandDeps, scope: Scope, s: KubefedSettings, held: { run?: PreparedRun }): Promise<DiffReport | undefined> {
+  return cancellableProgress(`KubeFed: Compare ${scope.label} across clusters`, async (progress, signal) => {
+    progress.report({ message: 'reading the workspace and the clusters…' });
+    const run = (held.run = await prepareRun(scope, signal, s));
+    for (const w of run.warnings) d.out.warn(w);
+    if (!run.resources.length || !run.clusters.length) return undefined;
+    let last = 0;
+    return run.m.diffClusters({
+      workspace: run.view,
+      connections: run.connections,
+      clusters: run.clusters,
+      concurrency: s.concurrency,
+      fieldManager: s.fieldManager,
+      signal,
+      context: FULL_CONTEXT,
+      onProgress: (e) => {
+        const pct = e.total ? (100 * e.done) / e.total : 0;
+        progress.report({ increment: pct - last, message: `${e.done}/${e.total} ${e.cluster}` });
+        last = pct;
+      },
+    });
+  });
+}
+
+/** False (and the user is told) when there is no federated resource or no member cluster. */
+async function hasCompareWork(scope: Scope, run: PreparedRun, report: DiffReport | undefined): Promise<boolean> {
+  if (!run.resources.length) {
+    void vscode.window.showInformationMessage(`KubeFed: no federated resource to compare in ${scope.label}.`);
+    return false;
+  }
+  if (!run.clusters.length || !report) {
+    const a = await vscode.window.showWarningMessage(`KubeFed: no member clusters to compare with (kubeconfig ${run.kubeconfig}).`, 'Select Clusters…');
+    if (a) await vscode.commands.executeCommand('kubefed.selectClusters');
+    return false;
+  }
+  return true;
+}
+
+/** Diff editors, one per cluster that differs. */
+async function openClusterDiffs(d: ClusterCommandDeps, run: PreparedRun, report: DiffReport): Promise<ClusterDiff[]> {
+  const runId = d.diffs.nextRun();
+  const diffs: ClusterDiff[] = [];
+  for (const cluster of report.clusters) {
+    const entries = report.entries.filter((e) => e.cluster === cluster && DIFFERS.has(e.state));
+    if (entries.length) diffs.push(clusterDiff(d, runId, run, cluster, entries));
+  }
+  for (const cd of diffs) await d.diffs.open(cd.left, cd.right, cd.title, { preview: false, preserveFocus: false });
+  return diffs;
+}
+
+/** The Results view's run: every object of every cluster, the differing ones opening their diff. */
+function compareResults(title: string, run: PreparedRun, report: DiffReport, diffs: ClusterDiff[]): ResultRun {
+  const clusters: ResultCluster[] = report.clusters.map((cluster) => {
+    const mine = report.entries.filter((e) => e.cluster === cluster);
+    const cd = diffs.find((x) => x.cluster === cluster);
+    return {
+      cluster,
+      ok: mine.every((e) => e.state !== 'error'),
+      items: mine.map((e) => ({
+        label: run.m.describeRef(e.target),
+        resource: e.resource,
+        outcome: e.state,
+        ok: e.state !== 'error',
+        message: [e.status, e.message, e.state === 'error' ? e.hint : undefined].filter(Boolean).join(' — ') || undefined,
+        source: sourceRef(e.source),
+        command: cd && DIFFERS.has(e.state) ? { command: 'vscode.diff', title: 'Open diff', arguments: [cd.left, cd.right, cd.title] } : undefined,
+      })),
+    };
+  });
+  return { kind: 'compare', title, when: new Date(), cancelled: report.cancelled, clusters };
 }
 
 /** A quick pick: every cluster with its counts, then its objects; choosing one opens its diff. */
