@@ -166,7 +166,8 @@ function federationItems(
   if (rel.length === 0 && cc.inValue && cc.key === 'apiVersion') return apiVersionItems(ctx, kind, range);
 
   const cat = apiVersion && kind ? ctx.schemas.categorize(apiVersion, kind) : undefined;
-  if (cat?.type === 'federated' || kind.startsWith('Federated')) {
+  const role = obj ? ctx.schemas.roleOf(obj) : undefined;
+  if (cat?.type === 'federated' || role?.role === 'federated' || (role?.role === 'unknown-federated' && role.era === 'v1beta1')) {
     const items = v1beta1PlacementItems(site) ?? v1beta1OverrideItems(site, cat?.type === 'federated' ? cat.target : undefined);
     if (items) return items;
   }

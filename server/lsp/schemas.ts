@@ -14,7 +14,8 @@ import { fnv1_32 } from '../engine/fnv.ts';
 import { editDistance } from '../engine/spelling.ts';
 import { V1ALPHA1_CORE, V1BETA1_TYPES, V1BETA1_TYPES_API, groupOf } from '../engine/apiGroups.ts';
 import { federatedKindFor, targetKindOf } from '../engine/ftc.ts';
-import { TypeIndex } from '../engine/model.ts';
+import { TypeIndex, type ObjectRole } from '../engine/model.ts';
+import type { JsonObject } from '../engine/json.ts';
 import { builtinTypeConfigs, builtinTypeConfigsOfBothEras, federatedApiVersion, targetApiVersion, type TypeConfig } from '../engine/typeconfigs.ts';
 import {
   KUBEFED_KINDS,
@@ -215,6 +216,11 @@ export class SchemaRegistry {
     }
     if (KUBEFED_GROUPS.has(group) || this.groups.has(group)) return { type: 'unknown-kind', group };
     return undefined;
+  }
+
+  /** The engine's role of an object, with the type configs the schemas are built from. */
+  roleOf(o: JsonObject): ObjectRole {
+    return this.types.classify(o);
   }
 
   /** The engine's reading of a kind: does it report this kind itself (unknown-federated-kind)? */
