@@ -18,6 +18,7 @@ import { DiffDocuments } from './diffCommand.ts';
 import { ResultsView } from './resultsView.ts';
 import { PlacementPanel } from './placementPanel.ts';
 import { StatusBar } from './statusBar.ts';
+import { FEDERATION_API_VERSION_LINE } from '../server/engine/apiGroups.ts';
 import { onDidChangeSettings } from './config.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerPlacementCommands } from './commands/placement.ts';
@@ -44,13 +45,12 @@ export interface KubefedApi {
   showPlacement(focus?: { uri: string; resourceId: string }): Promise<void>;
 }
 
-/** Federation API groups: a YAML document with one of them starts the language server. */
-export const FEDERATED_TEXT = /^\s*apiVersion:\s*["']?(?:types\.kubefed\.io|core\.kubefed\.io|scheduling\.kubefed\.io|multiclusterdns\.kubefed\.io|core\.federation\.k8s\.io|scheduling\.federation\.k8s\.io|multiclusterdns\.federation\.k8s\.io)\//m;
 
+/** A YAML document with an apiVersion in a federation API group starts the language server. */
 export function isFederatedDocument(doc: vscode.TextDocument): boolean {
   if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return false;
   // Only the first 256 KiB: enough for any real manifest, bounded for huge files.
-  return FEDERATED_TEXT.test(doc.getText().slice(0, 256 * 1024));
+  return FEDERATION_API_VERSION_LINE.test(doc.getText().slice(0, 256 * 1024));
 }
 
 let api: KubefedApi | undefined;

@@ -16,13 +16,13 @@ import { decodeOverrides } from './overrideCodec.ts';
 import { applyPatch } from './jsonpatch.ts';
 import { nearestPointer } from './paths.ts';
 import { renderV1beta1 } from './render.ts';
-import { clobberedReplicaOverrides } from './rsp.ts';
+import { RSP_TARGET_KINDS, clobberedReplicaOverrides } from './rsp.ts';
 import { validateKubeFedCluster } from './validation/kubefedcluster.ts';
 import { validateFederatedTypeConfig } from './validation/ftc.ts';
 import { validateKubeFedConfig } from './validation/kubefedconfig.ts';
 import { kubeFedConfigDefaults } from './kubefedconfig-defaults.ts';
 import type { TypeIndex } from './model.ts';
-import { nearest } from './model.ts';
+import { nearest } from './spelling.ts';
 
 export interface CheckContext {
   objects: WsObject[];
@@ -88,11 +88,11 @@ export function* checkSteps(ctx: CheckContext): Generator<void, EngineDiagnostic
   }
   for (const rsp of ctx.assembled.rspWithoutTarget) {
     const tk = getPath(rsp.object, ['spec', 'targetKind']);
-    const valid = tk === 'FederatedDeployment' || tk === 'FederatedReplicaSet';
+    const valid = typeof tk === 'string' && RSP_TARGET_KINDS.includes(tk);
     out.push(diag(locate(rsp, ['spec', 'targetKind']), valid ? 'warning' : 'error', 'rsp-target-missing',
       valid
         ? `No ${String(tk)} ${rsp.meta.namespace}/${rsp.meta.name} in the workspace: this ReplicaSchedulingPreference schedules nothing.`
-        : `spec.targetKind must be FederatedDeployment or FederatedReplicaSet (got ${JSON.stringify(tk ?? null)}).`));
+        : `spec.targetKind must be ${RSP_TARGET_KINDS.join(' or ')} (got ${JSON.stringify(tk ?? null)}).`));
   }
   return out;
 }

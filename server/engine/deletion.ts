@@ -31,98 +31,117 @@ type Node =
 
 class JsonSyntaxError extends Error {}
 
-function parseJson(text: string): Node {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw new JsonSyntaxError(`invalid character at offset ${i}`);
-  };
-  const lit = (word: string): void => {
-    if (text.startsWith(word, i)) i += word.length;
-    else fail();
-  };
-  const str = (): string => {
-    const start = i;
-    i++; // opening quote
-    while (i < text.length && text[i] !== '"') {
-      const ch = text.charCodeAt(i);
-      if (ch < 0x20) fail();
-      if (text[i] === '\\') {
-        i++;
-        const e = text[i];
+/** A recursive-descent reader of one JSON text (RFC 8259), number literals kept as written. */
+class JsonReader {
+  private i = 0;
+  constructor(private readonly text: string) {}
+
+  document(): Node {
+    const v = this.value();
+    this.ws();
+    if (this.i !== this.text.length) this.fail();
+    return v;
+  }
+
+  private ws(): void {
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i]!)) this.i++;
+  }
+
+  private fail(): never {
+    throw new JsonSyntaxError(`invalid character at offset ${this.i}`);
+  }
+
+  private lit(word: string): void {
+    if (this.text.startsWith(word, this.i)) this.i += word.length;
+    else this.fail();
+  }
+
+  private str(): string {
+    const text = this.text;
+    const start = this.i;
+    this.i++; // opening quote
+    while (this.i < text.length && text[this.i] !== '"') {
+      const ch = text.charCodeAt(this.i);
+      if (ch < 0x20) this.fail();
+      if (text[this.i] === '\\') {
+        this.i++;
+        const e = text[this.i];
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (e === undefined || !'"\\/bfnrt'.includes(e)) fail();
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 1, this.i + 5))) this.fail();
+          this.i += 4;
+        } else if (e === undefined || !'"\\/bfnrt'.includes(e)) this.fail();
       }
-      i++;
+      this.i++;
     }
-    if (i >= text.length) fail();
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  const value = (): Node => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      const entries: [string, Node][] = [];
-      ws();
-      if (text[i] === '}') {
-        i++;
+    if (this.i >= text.length) this.fail();
+    this.i++;
+    return JSON.parse(text.slice(start, this.i)) as string;
+  }
+
+  private object(): Node {
+    this.i++;
+    const entries: [string, Node][] = [];
+    this.ws();
+    if (this.text[this.i] === '}') {
+      this.i++;
+      return { t: 'obj', entries };
+    }
+    for (;;) {
+      this.ws();
+      if (this.text[this.i] !== '"') this.fail();
+      const k = this.str();
+      this.ws();
+      if (this.text[this.i] !== ':') this.fail();
+      this.i++;
+      entries.push([k, this.value()]);
+      this.ws();
+      if (this.text[this.i] === ',') this.i++;
+      else if (this.text[this.i] === '}') {
+        this.i++;
         return { t: 'obj', entries };
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        const k = str();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        entries.push([k, value()]);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return { t: 'obj', entries };
-        } else fail();
-      }
+      } else this.fail();
     }
-    if (ch === '[') {
-      i++;
-      const items: Node[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
+  }
+
+  private array(): Node {
+    this.i++;
+    const items: Node[] = [];
+    this.ws();
+    if (this.text[this.i] === ']') {
+      this.i++;
+      return { t: 'arr', items };
+    }
+    for (;;) {
+      items.push(this.value());
+      this.ws();
+      if (this.text[this.i] === ',') this.i++;
+      else if (this.text[this.i] === ']') {
+        this.i++;
         return { t: 'arr', items };
-      }
-      for (;;) {
-        items.push(value());
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return { t: 'arr', items };
-        } else fail();
-      }
+      } else this.fail();
     }
-    if (ch === '"') return { t: 'str', v: str() };
+  }
+
+  private value(): Node {
+    this.ws();
+    const ch = this.text[this.i];
+    if (ch === '{') return this.object();
+    if (ch === '[') return this.array();
+    if (ch === '"') return { t: 'str', v: this.str() };
     if (ch === 't' || ch === 'f' || ch === 'n') {
       const word = ch === 't' ? 'true' : ch === 'f' ? 'false' : 'null';
-      lit(word);
+      this.lit(word);
       return word === 'null' ? { t: 'null' } : { t: 'bool', v: word === 'true' };
     }
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m) return fail();
-    i += m[0].length;
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.i));
+    if (!m) return this.fail();
+    this.i += m[0].length;
     return { t: 'num', raw: m[0] };
-  };
-  const v = value();
-  ws();
-  if (i !== text.length) fail();
-  return v;
+  }
+}
+
+function parseJson(text: string): Node {
+  return new JsonReader(text).document();
 }
 
 /** Go's case-insensitive struct field matching (with the Kelvin sign and long s folds). */

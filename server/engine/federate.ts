@@ -4,7 +4,7 @@
  * path: the object counts as namespaced iff it has a non-empty metadata.namespace).
  */
 import { deepClone, isObject, own, type Json, type JsonObject } from './json.ts';
-import { DEFAULT_FEDERATED_GROUP, DEFAULT_FEDERATED_VERSION, NAMESPACES_FTC_NAME, ftcName, parseGroupVersion } from './ftc.ts';
+import { DEFAULT_FEDERATED_GROUP, DEFAULT_FEDERATED_VERSION, NAMESPACES_FTC_NAME, federatedKindFor, ftcName, parseGroupVersion } from './ftc.ts';
 
 export interface FederateResult {
   federatedObject: JsonObject;
@@ -155,7 +155,7 @@ export function federateDocument(object: unknown): FederateResult {
 
   const federatedObject: JsonObject = {
     apiVersion: `${DEFAULT_FEDERATED_GROUP}/${DEFAULT_FEDERATED_VERSION}`,
-    kind: `Federated${kind}`,
+    kind: federatedKindFor(kind),
   };
   if (Object.keys(metadata).length > 0) federatedObject.metadata = metadata;
   federatedObject.spec = { template: target, placement: { clusterSelector: { matchLabels: {} } } };

@@ -1,6 +1,7 @@
 /**
  * 32-bit FNV-1 (multiply, then XOR each byte; NOT FNV-1a) over the UTF-8 bytes of a string,
- * as Go's hash/fnv New32() computes it. Used by the RSP planner to order clusters.
+ * as Go's hash/fnv New32() computes it. Used by the RSP planner to order clusters (and by the
+ * language server to name schema variants).
  */
 
 const OFFSET_BASIS = 2166136261;

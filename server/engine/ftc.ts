@@ -4,10 +4,9 @@
  * discovery (kubefed pkg/apis/core/*\/federatedtypeconfig_types.go, pkg/kubefedctl/enable).
  */
 import { deepClone, isObject, own, type Json, type JsonObject } from './json.ts';
+import { V1BETA1_TYPES, type Era } from './apiGroups.ts';
 
-export type Era = 'v1alpha1' | 'v1beta1';
-
-export const DEFAULT_FEDERATED_GROUP = 'types.kubefed.io';
+export const DEFAULT_FEDERATED_GROUP = V1BETA1_TYPES;
 export const DEFAULT_FEDERATED_VERSION = 'v1beta1';
 /** Name of the FTC for core/v1 Namespace, whose federated type is namespaced. */
 export const NAMESPACES_FTC_NAME = 'namespaces';
@@ -21,6 +20,16 @@ export function pluralName(kind: string, era: Era = 'v1beta1'): string {
   if (/(s|x|ch|sh|z|o)$/.test(lower)) return `${lower}es`;
   if (era === 'v1beta1' && lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
   return `${lower}s`;
+}
+
+/** The federated kind `kubefedctl enable` creates for a target kind: `Federated<Kind>`. */
+export function federatedKindFor(targetKind: string): string {
+  return `Federated${targetKind}`;
+}
+
+/** The target kind a federated kind stands for under that naming (`FederatedDeployment` -> `Deployment`). */
+export function targetKindOf(federatedKind: string): string | undefined {
+  return /^Federated[A-Z]/.test(federatedKind) ? federatedKind.slice('Federated'.length) : undefined;
 }
 
 /** typeconfig.GroupQualifiedName: `<plural>` for the core group, else `<plural>.<group>`. */
@@ -155,7 +164,7 @@ export function enableType(apiResource: ApiResource, opts: EnableOptions = {}): 
   const name = ftcName(apiResource.name, apiResource.group);
   const targetScope = scopeOf(apiResource.namespaced === true);
   const fedScope = name === NAMESPACES_FTC_NAME ? 'Namespaced' : targetScope;
-  const fedKind = `Federated${apiResource.kind}`;
+  const fedKind = federatedKindFor(apiResource.kind);
   const fedPlural = `federated${apiResource.name}`;
   const ftc = ftcDefaults(
     {

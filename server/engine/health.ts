@@ -8,7 +8,10 @@ import { deepClone, isObject, own, type Json, type JsonObject } from './json.ts'
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_SUCCESS_THRESHOLD = 1;
 
-/** A cluster is ready iff some condition has type Ready and status True. */
+/**
+ * A cluster (KubeFedCluster or FederatedCluster) is ready iff some condition of its `status` has
+ * type Ready and status True. The one readiness rule of both eras: placement and the inventory use it.
+ */
 export function isClusterReady(status: unknown): boolean {
   const conds = own(status, 'conditions');
   return Array.isArray(conds) && conds.some((c) => own(c, 'type') === 'Ready' && own(c, 'status') === 'True');

@@ -11,7 +11,9 @@ export { parseFile, reparse, parseSlice, sliceDocuments, objectsOf, ParsedFile, 
 export { LineIndex, type Position, type Range, type Location } from './text.ts';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type EngineDiagnostic, type Severity } from './diagnostics.ts';
 export { clustersFromFile, clustersFromKubeconfig, mergeClusters, type ClusterInfo, type ClusterSource } from './inventory.ts';
-export { TypeIndex, metaOf, nearest, type Era, type ObjectRole } from './model.ts';
+export { TypeIndex, metaOf, type ObjectRole } from './model.ts';
+export { editDistance, nearest } from './spelling.ts';
+export { isFederationApiVersion, type Era } from './apiGroups.ts';
 export { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 export { listPointers, nearestPointer, elementHint, type PointerEntry } from './paths.ts';
 export { convertResource, convertRsp, type Conversion } from './convert.ts';

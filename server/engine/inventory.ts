@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import type { JsonObject } from './json.ts';
 import { isObject, own, getPath } from './json.ts';
 import type { Location } from './text.ts';
+import { isClusterReady } from './health.ts';
 
 /** Where a member cluster was declared: a workspace object, a clusters file, a KubeFed host's KubeFedClusters, a kubeconfig context, the settings. */
 export type ClusterSource = 'workspace' | 'clusters-file' | 'host' | 'kubeconfig' | 'settings';
@@ -30,7 +31,7 @@ export interface ClusterInfo {
 export function readinessOf(o: JsonObject): boolean | undefined {
   const conds = getPath(o, ['status', 'conditions']);
   if (!Array.isArray(conds) || conds.length === 0) return undefined;
-  return conds.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
+  return isClusterReady(own(o, 'status'));
 }
 
 export function clusterFromObject(o: JsonObject, source: ClusterSource, location?: Location): ClusterInfo | undefined {

@@ -169,116 +169,130 @@ function valueOf(op: JsonObject): Json {
   return v === undefined ? null : deepClone(v);
 }
 
+/** evanphx/json-patch add: a new member, or an array insertion (`-` appends). */
+function applyAdd(ctx: Ctx, root: Container, op: JsonObject): void {
+  const path = stringField(op, 'path', 'add operation failed to decode path');
+  const found = findObject(ctx, root, path);
+  if (!found) throw new PatchError('missing-path', `add operation does not apply: doc is missing path: "${path}": ${MISSING}`);
+  try {
+    addTo(found.con, found.key, valueOf(op));
+  } catch (e) {
+    wrap(`error in add for path: '${path}'`, e);
+  }
+}
+
+/** remove: the member or array element at path. */
+function applyRemove(ctx: Ctx, root: Container, op: JsonObject): void {
+  const path = stringField(op, 'path', 'remove operation failed to decode path');
+  const found = findObject(ctx, root, path);
+  if (!found) throw new PatchError('missing-path', `remove operation does not apply: doc is missing path: "${path}": ${MISSING}`);
+  try {
+    removeFrom(found.con, found.key);
+  } catch (e) {
+    wrap(`error in remove for path: '${path}'`, e);
+  }
+}
+
+/** replace: the existing member or array element at path (an object member is created when missing). */
+function applyReplace(ctx: Ctx, root: Container, op: JsonObject): void {
+  const path = stringField(op, 'path', 'replace operation failed to decode path');
+  const found = findObject(ctx, root, path);
+  if (!found) throw new PatchError('missing-path', `replace operation does not apply: doc is missing path: ${path}: ${MISSING}`);
+  const { con, key } = found;
+  if (Array.isArray(con)) {
+    const idx = parseArrayIndex(key);
+    if (!idx.ok || idx.index >= con.length) {
+      throw new PatchError('missing-key', `replace operation does not apply: doc is missing key: ${path}: ${MISSING}`);
+    }
+    if (idx.index < 0) {
+      throw new PatchError('negative-index', `replace operation does not apply: negative array index in ${path} is not supported`);
+    }
+    con[idx.index] = valueOf(op);
+  } else {
+    setOwn(con, key, valueOf(op));
+  }
+}
+
+/** move: removes the value at from, then adds it at path. */
+function applyMove(ctx: Ctx, root: Container, op: JsonObject): void {
+  const from = stringField(op, 'from', 'move operation failed to decode from');
+  const src = findObject(ctx, root, from);
+  if (!src) throw new PatchError('missing-path', `move operation does not apply: doc is missing from path: ${from}: ${MISSING}`);
+  let val: Json | undefined;
+  try {
+    val = getChild(src.con, src.key, `move operation does not apply: negative array index in ${from} is not supported`);
+    removeFrom(src.con, src.key);
+  } catch (e) {
+    wrap(`error in move for path: '${src.key}'`, e);
+  }
+  const path = stringField(op, 'path', 'move operation failed to decode path');
+  const dst = findObject(ctx, root, path);
+  if (!dst) throw new PatchError('missing-path', `move operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
+  try {
+    addTo(dst.con, dst.key, val ?? null);
+  } catch (e) {
+    wrap(`error in move for path: '${path}'`, e);
+  }
+}
+
+/** copy: adds a copy of the value at from at path. */
+function applyCopy(ctx: Ctx, root: Container, op: JsonObject): void {
+  const from = stringField(op, 'from', 'copy operation failed to decode from');
+  const src = findObject(ctx, root, from);
+  if (!src) throw new PatchError('missing-path', `copy operation does not apply: doc is missing from path: ${from}: ${MISSING}`);
+  let val: Json | undefined;
+  try {
+    val = getChild(src.con, src.key, `copy operation does not apply: negative array index in ${from} is not supported`);
+  } catch (e) {
+    wrap(`error in copy for from: '${from}'`, e);
+  }
+  const path = stringField(op, 'path', 'copy operation failed to decode path');
+  const dst = findObject(ctx, root, path);
+  if (!dst) throw new PatchError('missing-path', `copy operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
+  try {
+    addTo(dst.con, dst.key, deepClone(val ?? null));
+  } catch (e) {
+    wrap('error while adding value during copy', e);
+  }
+}
+
+/** test: the value at path equals value (an explicit null matches a missing value). */
+function applyTest(ctx: Ctx, root: Container, op: JsonObject): void {
+  const path = stringField(op, 'path', 'test operation failed to decode path');
+  const found = findObject(ctx, root, path);
+  if (!found) throw new PatchError('missing-path', `test operation does not apply: is missing path: ${path}: ${MISSING}`);
+  let val: Json | undefined;
+  try {
+    val = getChild(found.con, found.key, `test operation does not apply: negative array index in ${path} is not supported`);
+  } catch (e) {
+    wrap(`error in test for path: '${path}'`, e);
+  }
+  const hasValue = hasOwn(op, 'value') && op.value !== undefined;
+  if (val === undefined || val === null) {
+    // The library succeeds only for an explicit JSON null value; without any value it crashes.
+    if (hasValue && op.value === null) return;
+    if (!hasValue) throw new PatchError('invalid-operation', `test operation for ${path} has no value to compare with`);
+    throw new PatchError('test-failed', `testing value ${path} failed: test failed`);
+  }
+  if (!hasValue || !deepEqual(val, op.value)) {
+    throw new PatchError('test-failed', `testing value ${path} failed: test failed`);
+  }
+}
+
+const OPERATIONS = new Map<string, (ctx: Ctx, root: Container, op: JsonObject) => void>([
+  ['add', applyAdd],
+  ['remove', applyRemove],
+  ['replace', applyReplace],
+  ['move', applyMove],
+  ['copy', applyCopy],
+  ['test', applyTest],
+]);
+
 function applyOne(ctx: Ctx, root: Container, op: JsonObject): void {
   const kind = hasOwn(op, 'op') && typeof op.op === 'string' ? op.op : 'unknown';
-  switch (kind) {
-    case 'add': {
-      const path = stringField(op, 'path', 'add operation failed to decode path');
-      const found = findObject(ctx, root, path);
-      if (!found) throw new PatchError('missing-path', `add operation does not apply: doc is missing path: "${path}": ${MISSING}`);
-      try {
-        addTo(found.con, found.key, valueOf(op));
-      } catch (e) {
-        wrap(`error in add for path: '${path}'`, e);
-      }
-      return;
-    }
-    case 'remove': {
-      const path = stringField(op, 'path', 'remove operation failed to decode path');
-      const found = findObject(ctx, root, path);
-      if (!found) throw new PatchError('missing-path', `remove operation does not apply: doc is missing path: "${path}": ${MISSING}`);
-      try {
-        removeFrom(found.con, found.key);
-      } catch (e) {
-        wrap(`error in remove for path: '${path}'`, e);
-      }
-      return;
-    }
-    case 'replace': {
-      const path = stringField(op, 'path', 'replace operation failed to decode path');
-      const found = findObject(ctx, root, path);
-      if (!found) throw new PatchError('missing-path', `replace operation does not apply: doc is missing path: ${path}: ${MISSING}`);
-      const { con, key } = found;
-      if (Array.isArray(con)) {
-        const idx = parseArrayIndex(key);
-        if (!idx.ok || idx.index >= con.length) {
-          throw new PatchError('missing-key', `replace operation does not apply: doc is missing key: ${path}: ${MISSING}`);
-        }
-        if (idx.index < 0) {
-          throw new PatchError('negative-index', `replace operation does not apply: negative array index in ${path} is not supported`);
-        }
-        con[idx.index] = valueOf(op);
-      } else {
-        setOwn(con, key, valueOf(op));
-      }
-      return;
-    }
-    case 'move': {
-      const from = stringField(op, 'from', 'move operation failed to decode from');
-      const src = findObject(ctx, root, from);
-      if (!src) throw new PatchError('missing-path', `move operation does not apply: doc is missing from path: ${from}: ${MISSING}`);
-      let val: Json | undefined;
-      try {
-        val = getChild(src.con, src.key, `move operation does not apply: negative array index in ${from} is not supported`);
-        removeFrom(src.con, src.key);
-      } catch (e) {
-        wrap(`error in move for path: '${src.key}'`, e);
-      }
-      const path = stringField(op, 'path', 'move operation failed to decode path');
-      const dst = findObject(ctx, root, path);
-      if (!dst) throw new PatchError('missing-path', `move operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
-      try {
-        addTo(dst.con, dst.key, val ?? null);
-      } catch (e) {
-        wrap(`error in move for path: '${path}'`, e);
-      }
-      return;
-    }
-    case 'copy': {
-      const from = stringField(op, 'from', 'copy operation failed to decode from');
-      const src = findObject(ctx, root, from);
-      if (!src) throw new PatchError('missing-path', `copy operation does not apply: doc is missing from path: ${from}: ${MISSING}`);
-      let val: Json | undefined;
-      try {
-        val = getChild(src.con, src.key, `copy operation does not apply: negative array index in ${from} is not supported`);
-      } catch (e) {
-        wrap(`error in copy for from: '${from}'`, e);
-      }
-      const path = stringField(op, 'path', 'copy operation failed to decode path');
-      const dst = findObject(ctx, root, path);
-      if (!dst) throw new PatchError('missing-path', `copy operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
-      try {
-        addTo(dst.con, dst.key, deepClone(val ?? null));
-      } catch (e) {
-        wrap('error while adding value during copy', e);
-      }
-      return;
-    }
-    case 'test': {
-      const path = stringField(op, 'path', 'test operation failed to decode path');
-      const found = findObject(ctx, root, path);
-      if (!found) throw new PatchError('missing-path', `test operation does not apply: is missing path: ${path}: ${MISSING}`);
-      let val: Json | undefined;
-      try {
-        val = getChild(found.con, found.key, `test operation does not apply: negative array index in ${path} is not supported`);
-      } catch (e) {
-        wrap(`error in test for path: '${path}'`, e);
-      }
-      const hasValue = hasOwn(op, 'value') && op.value !== undefined;
-      if (val === undefined || val === null) {
-        // The library succeeds only for an explicit JSON null value; without any value it crashes.
-        if (hasValue && op.value === null) return;
-        if (!hasValue) throw new PatchError('invalid-operation', `test operation for ${path} has no value to compare with`);
-        throw new PatchError('test-failed', `testing value ${path} failed: test failed`);
-      }
-      if (!hasValue || !deepEqual(val, op.value)) {
-        throw new PatchError('test-failed', `testing value ${path} failed: test failed`);
-      }
-      return;
-    }
-    default:
-      throw new PatchError('unknown-op', `Unexpected kind: ${kind}`);
-  }
+  const apply = OPERATIONS.get(kind);
+  if (!apply) throw new PatchError('unknown-op', `Unexpected kind: ${kind}`);
+  apply(ctx, root, op);
 }
 
 /**

@@ -4,14 +4,10 @@
 import type { JsonObject } from './json.ts';
 import { isObject, own } from './json.ts';
 import type { TypeConfig } from './typeconfigs.ts';
+import { nearest } from './spelling.ts';
+import { V1ALPHA1_CORE, V1ALPHA1_SCHEDULING, V1BETA1_CORE, V1BETA1_SCHEDULING, V1BETA1_TYPES, type Era } from './apiGroups.ts';
 
-export type Era = 'v1alpha1' | 'v1beta1';
-
-export const V1ALPHA1_CORE = 'core.federation.k8s.io';
-export const V1ALPHA1_SCHEDULING = 'scheduling.federation.k8s.io';
-export const V1BETA1_CORE = 'core.kubefed.io';
-export const V1BETA1_TYPES = 'types.kubefed.io';
-export const V1BETA1_SCHEDULING = 'scheduling.kubefed.io';
+export type { Era };
 
 export type ObjectRole =
   | { role: 'federated'; era: 'v1beta1'; typeConfig: TypeConfig }
@@ -90,10 +86,22 @@ export class TypeIndex {
     return this.all.filter((t) => t.era === 'v1beta1');
   }
 
+  /** What an object is: its kind's role, or a Federated* kind shaped like a federated resource. */
   classify(o: JsonObject): ObjectRole {
     const m = metaOf(o);
-    const k = m.kind;
-    switch (m.group) {
+    const role = this.classifyKind(m.group, m.kind);
+    if (role.role === 'other' && m.group && m.kind.startsWith('Federated') && looksFederated(o)) {
+      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, unregisteredGroup: true };
+    }
+    return role;
+  }
+
+  /**
+   * What a kind of an API group is (the apiVersion's version plays no part), without looking at
+   * the object: the classifier of the engine, of the schema registry and of the quick fixes.
+   */
+  classifyKind(group: string, k: string): ObjectRole {
+    switch (group) {
       case V1BETA1_CORE:
         if (k === 'FederatedTypeConfig') return { role: 'ftc', era: 'v1beta1' };
         if (k === 'KubeFedCluster') return { role: 'kubefedcluster' };
@@ -117,22 +125,19 @@ export class TypeIndex {
         if (ov) return { role: 'override', era: 'v1alpha1', typeConfig: ov };
         if (k.startsWith('Federated')) {
           const names = [...this.v1alpha1Template.keys(), ...this.v1alpha1Placement.keys(), ...this.v1alpha1Override.keys()];
-          return { role: 'unknown-federated', era: 'v1alpha1', expectedGroup: m.group, suggestion: nearest(k, names) };
+          return { role: 'unknown-federated', era: 'v1alpha1', expectedGroup: group, suggestion: nearest(k, names) };
         }
         return { role: 'other' };
       }
     }
-    if (m.group === '' && k === 'Namespace') return { role: 'namespace' };
-    const f = this.federated.get(`${m.group}|${k}`);
+    if (group === '' && k === 'Namespace') return { role: 'namespace' };
+    const f = this.federated.get(`${group}|${k}`);
     if (f) return { role: 'federated', era: 'v1beta1', typeConfig: f };
-    if (this.federatedGroups.has(m.group)) {
+    if (this.federatedGroups.has(group)) {
       const names = this.federatedKinds()
-        .filter((t) => t.federatedGroup === m.group)
+        .filter((t) => t.federatedGroup === group)
         .map((t) => t.federatedKind ?? '');
-      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, suggestion: nearest(k, names) };
-    }
-    if (m.group && k.startsWith('Federated') && looksFederated(o)) {
-      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: m.group, unregisteredGroup: true };
+      return { role: 'unknown-federated', era: 'v1beta1', expectedGroup: group, suggestion: nearest(k, names) };
     }
     return { role: 'other' };
   }
@@ -145,39 +150,6 @@ export class TypeIndex {
   byTargetKind(era: Era, kind: string): TypeConfig | undefined {
     return this.all.find((t) => t.era === era && t.targetKind === kind);
   }
-}
-
-/** The closest name by edit distance, when it is close enough to be a likely misspelling. */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    if (!c) continue;
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestD <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 export function labelsOf(o: JsonObject): Record<string, string> {

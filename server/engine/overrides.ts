@@ -114,13 +114,10 @@ export type OverridePathCheck =
   | { ok: true; effect: 'set' | 'create' | 'insert' | 'append' | 'remove'; note?: string }
   | { ok: false; problem: OverridePathProblem; message: string; segment?: number };
 
-/**
- * Checks one override against the object it would be applied to, before the controller does:
- * malformed pointer (no leading `/`, bad `~` escape), forbidden path, reserved segment, missing
- * parent, missing target (remove, replace inside an array), bad or negative index. `op` may be
- * empty (= replace). Warnings that the controller would accept are given as `note`.
- */
-export function checkOverridePath(template: unknown, op: string, path: string): OverridePathCheck {
+type PathFailure = Extract<OverridePathCheck, { ok: false }>;
+
+/** The op (empty = replace) and the pointer's syntax: the unescaped tokens, or the problem. */
+function parseOverridePath(op: string, path: string): { effOp: string; raw: string[]; tokens: string[] } | PathFailure {
   const effOp = op === '' ? 'replace' : op;
   if (!OVERRIDE_OPS.includes(effOp)) {
     return { ok: false, problem: 'invalid-op', message: `op must be add, remove or replace (got "${op}")` };
@@ -147,7 +144,11 @@ export function checkOverridePath(template: unknown, op: string, path: string): 
     if (isPrototypeKey(t)) return { ok: false, problem: 'prototype', segment: i, message: `segment "${t}" is not allowed` };
     tokens.push(t);
   }
-  const nearForbidden = FORBIDDEN_OVERRIDE_PATHS.find((f) => path.startsWith(f + '/'));
+  return { effOp, raw, tokens };
+}
+
+/** The object or array holding the last token: every parent must exist (overrides create none). */
+function parentOf(template: unknown, raw: readonly string[], tokens: readonly string[]): { parent: unknown } | PathFailure {
   let cur: unknown = template;
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i]!;
@@ -173,29 +174,49 @@ export function checkOverridePath(template: unknown, op: string, path: string): 
     }
     cur = next;
   }
+  return { parent: cur };
+}
+
+/** The last token as an index into an array: append, insert, set or remove, or why not. */
+function checkArrayElement(arr: readonly unknown[], effOp: string, last: string, lastSeg: number, note: string | undefined): OverridePathCheck {
+  if (effOp === 'add' && last === '-') return { ok: true, effect: 'append', ...(note ? { note } : {}) };
+  const idx = parseArrayIndex(last);
+  if (!idx.ok) return { ok: false, problem: 'bad-index', segment: lastSeg, message: `"${last}" is not an array index` };
+  const canon = idx.canonical ? undefined : `index "${last}" is not a canonical array index`;
+  const n = arr.length;
+  if (effOp === 'replace') {
+    if (idx.index < 0) return { ok: false, problem: 'negative-index', segment: lastSeg, message: `replace does not support negative index ${last}` };
+    if (idx.index >= n) return { ok: false, problem: 'not-found', segment: lastSeg, message: `index ${idx.index} is out of range (length ${n})` };
+    return { ok: true, effect: 'set', ...(canon ? { note: canon } : note ? { note } : {}) };
+  }
+  if (effOp === 'add') {
+    if (idx.index > n || idx.index < -(n + 1)) return { ok: false, problem: 'not-found', segment: lastSeg, message: `index ${idx.index} is out of range (length ${n})` };
+    const append = idx.index === n || idx.index === -1;
+    return { ok: true, effect: append ? 'append' : 'insert', ...(canon ? { note: canon } : {}) };
+  }
+  if (idx.index >= n || idx.index < -n) return { ok: false, problem: 'not-found', segment: lastSeg, message: `index ${idx.index} is out of range (length ${n})` };
+  return { ok: true, effect: 'remove', ...(canon ? { note: canon } : {}) };
+}
+
+/**
+ * Checks one override against the object it would be applied to, before the controller does:
+ * malformed pointer (no leading `/`, bad `~` escape), forbidden path, reserved segment, missing
+ * parent, missing target (remove, replace inside an array), bad or negative index. `op` may be
+ * empty (= replace). Warnings that the controller would accept are given as `note`.
+ */
+export function checkOverridePath(template: unknown, op: string, path: string): OverridePathCheck {
+  const parsed = parseOverridePath(op, path);
+  if ('ok' in parsed) return parsed;
+  const { effOp, raw, tokens } = parsed;
+  const found = parentOf(template, raw, tokens);
+  if ('ok' in found) return found;
+  const cur = found.parent;
   const last = tokens[tokens.length - 1]!;
   const lastSeg = tokens.length - 1;
+  const nearForbidden = FORBIDDEN_OVERRIDE_PATHS.find((f) => path.startsWith(f + '/'));
   const note = nearForbidden ? `${path} lies below ${nearForbidden}` : undefined;
+  if (Array.isArray(cur)) return checkArrayElement(cur, effOp, last, lastSeg, note);
   const withNote = <T extends object>(r: T): T => (note ? { ...r, note } : r);
-  if (Array.isArray(cur)) {
-    if (effOp === 'add' && last === '-') return withNote({ ok: true as const, effect: 'append' as const });
-    const idx = parseArrayIndex(last);
-    if (!idx.ok) return { ok: false, problem: 'bad-index', segment: lastSeg, message: `"${last}" is not an array index` };
-    const canon = idx.canonical ? undefined : `index "${last}" is not a canonical array index`;
-    const n = cur.length;
-    if (effOp === 'replace') {
-      if (idx.index < 0) return { ok: false, problem: 'negative-index', segment: lastSeg, message: `replace does not support negative index ${last}` };
-      if (idx.index >= n) return { ok: false, problem: 'not-found', segment: lastSeg, message: `index ${idx.index} is out of range (length ${n})` };
-      return { ok: true, effect: 'set', ...(canon ? { note: canon } : note ? { note } : {}) };
-    }
-    if (effOp === 'add') {
-      if (idx.index > n || idx.index < -(n + 1)) return { ok: false, problem: 'not-found', segment: lastSeg, message: `index ${idx.index} is out of range (length ${n})` };
-      const append = idx.index === n || idx.index === -1;
-      return { ok: true, effect: append ? 'append' : 'insert', ...(canon ? { note: canon } : {}) };
-    }
-    if (idx.index >= n || idx.index < -n) return { ok: false, problem: 'not-found', segment: lastSeg, message: `index ${idx.index} is out of range (length ${n})` };
-    return { ok: true, effect: 'remove', ...(canon ? { note: canon } : {}) };
-  }
   const exists = isObject(cur) && hasOwn(cur, last);
   if (effOp === 'remove') {
     return exists

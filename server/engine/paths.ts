@@ -5,7 +5,7 @@
 import type { Json } from './json.ts';
 import { isObject } from './json.ts';
 import { escapeToken } from './pointer.ts';
-import { editDistance } from './model.ts';
+import { editDistance } from './spelling.ts';
 
 export interface PointerEntry {
   pointer: string;

@@ -8,7 +8,8 @@
  * a Namespace without placement goes to every ready cluster.
  */
 import type { JsonObject } from './json.ts';
-import { isObject, setOwn } from './json.ts';
+import { isObject, own, setOwn } from './json.ts';
+import { isClusterReady } from './health.ts';
 import { compileLabelSelector, describeRequirement, matchCompiled, type CompiledSelector } from './labelselector.ts';
 import { nestedStringSlice, nestedString, valueOr } from './retain.ts';
 
@@ -236,13 +237,6 @@ export function placeV1beta1(input: V1beta1PlacementInput): V1beta1Placement {
 // v1alpha1
 // ---------------------------------------------------------------------------------------------
 
-/** A FederatedCluster (or KubeFedCluster) is ready iff some condition is Ready=True. */
-export function isClusterReady(cluster: unknown): boolean {
-  const status = isObject(cluster) ? cluster.status : undefined;
-  const conditions = isObject(status) ? status.conditions : undefined;
-  return Array.isArray(conditions) && conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
-}
-
 export interface V1alpha1PlacementInput {
   targetKind: string;
   /** The FederatedXPlacement object, or null when none exists. */
@@ -265,7 +259,7 @@ export function placeV1alpha1(input: V1alpha1PlacementInput): V1alpha1Placement 
   const ready = new Set<string>();
   for (const c of input.clusters ?? []) {
     const name = clusterName(c);
-    if (isClusterReady(c)) ready.add(name);
+    if (isClusterReady(own(c, 'status'))) ready.add(name);
     else if (!ready.has(name)) setReason(reasons, name, { selected: false, why: 'not-ready', detail: 'only ready clusters take part' });
   }
   const isNamespace = input.targetKind === 'Namespace';

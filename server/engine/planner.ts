@@ -86,108 +86,134 @@ function hasOwn(o: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
 }
 
-/** Runs the planner exactly like upstream Planner.Plan. */
-export function plan(input: PlanInput): PlanResult {
+/** What the planner works on: replicas planned per cluster, overflow per cluster, replicas left. */
+interface PlanState {
+  plan: Map<string, bigint>;
+  overflow: Map<string, bigint>;
+  remaining: bigint;
+}
+
+/**
+ * The clusters with a preference (their own, or `*`), heaviest first, ties by hash; clusters
+ * without one are planned at 0.
+ */
+function sortedPreferences(input: PlanInput, state: PlanState): Named[] {
   const prefs = input.preferences ?? {};
   const key = input.key ?? '';
-  const planMap = new Map<string, bigint>();
-  const overflow = new Map<string, bigint>();
-  let preferences: Named[] = [];
-
+  const preferences: Named[] = [];
   for (const cluster of input.availableClusters) {
     let raw: unknown;
     if (hasOwn(prefs, cluster)) raw = (prefs as Record<string, unknown>)[cluster];
     else if (hasOwn(prefs, WILDCARD)) raw = (prefs as Record<string, unknown>)[WILDCARD];
     else {
-      planMap.set(cluster, 0n);
+      state.plan.set(cluster, 0n);
       continue;
     }
     preferences.push({ name: cluster, hash: fnv1_32Concat(cluster, key), ...prefOf(raw) });
   }
-  preferences.sort((a, b) => {
+  return preferences.sort((a, b) => {
     if (a.weight !== b.weight) return a.weight > b.weight ? -1 : 1;
     return a.hash - b.hash;
   });
+}
 
-  let remaining = toInt32(input.totalReplicas);
-
-  // Minimums, in sort order.
+/** Minimums, in sort order. */
+function planMinimums(input: PlanInput, preferences: readonly Named[], state: PlanState): void {
   for (const p of preferences) {
-    let min = minI64(p.min, remaining);
+    let min = minI64(p.min, state.remaining);
     const cap = lookupMap(input.estimatedCapacity, p.name);
     if (cap !== undefined) min = minI64(min, cap);
-    remaining = i64(remaining - min);
-    planMap.set(p.name, min);
+    state.remaining = i64(state.remaining - min);
+    state.plan.set(p.name, min);
   }
+}
 
-  // Preallocation of replicas that already run (rebalance=false only).
+/** Preallocation of replicas that already run (rebalance=false only): the preallocated counts. */
+function preallocateCurrent(input: PlanInput, preferences: readonly Named[], state: PlanState): Map<string, bigint> {
   const preallocated = new Map<string, bigint>();
-  if (!input.rebalance) {
-    for (const p of preferences) {
-      const planned = planMap.get(p.name) ?? 0n;
-      const count = lookupMap(input.currentReplicas, p.name);
-      if (count !== undefined && count > planned) {
-        let target = count;
-        if (p.max !== null) target = minI64(p.max, target);
-        const cap = lookupMap(input.estimatedCapacity, p.name);
-        if (cap !== undefined) target = minI64(cap, target);
-        let extra = minI64(i64(target - planned), remaining);
-        if (extra < 0n) extra = 0n;
-        remaining = i64(remaining - extra);
-        preallocated.set(p.name, extra);
-        planMap.set(p.name, i64(extra + planned));
-      }
+  if (input.rebalance) return preallocated;
+  for (const p of preferences) {
+    const planned = state.plan.get(p.name) ?? 0n;
+    const count = lookupMap(input.currentReplicas, p.name);
+    if (count !== undefined && count > planned) {
+      let target = count;
+      if (p.max !== null) target = minI64(p.max, target);
+      const cap = lookupMap(input.estimatedCapacity, p.name);
+      if (cap !== undefined) target = minI64(cap, target);
+      let extra = minI64(i64(target - planned), state.remaining);
+      if (extra < 0n) extra = 0n;
+      state.remaining = i64(state.remaining - extra);
+      preallocated.set(p.name, extra);
+      state.plan.set(p.name, i64(extra + planned));
     }
   }
+  return preallocated;
+}
+
+/**
+ * One round of distribution by weight (fractions rounded up), preallocated replicas counted
+ * first; the clusters not yet full and whether anything changed.
+ */
+function distributeOnce(input: PlanInput, preferences: readonly Named[], preallocated: Map<string, bigint>, state: PlanState): { next: Named[]; modified: boolean } {
+  let modified = false;
+  let weightSum = 0n;
+  for (const p of preferences) weightSum = i64(weightSum + p.weight);
+  const next: Named[] = [];
+  const distribute = state.remaining;
+  for (const p of preferences) {
+    if (weightSum <= 0n) break;
+    const start = state.plan.get(p.name) ?? 0n;
+    // Rounding fractions always up.
+    let extra = i64(i64(i64(distribute * p.weight) + weightSum - 1n) / weightSum);
+    extra = minI64(extra, state.remaining);
+
+    const prealloc = preallocated.get(p.name) ?? 0n;
+    const used = minI64(extra, prealloc);
+    preallocated.set(p.name, i64(prealloc - used));
+    extra = i64(extra - used);
+    if (used > 0n) modified = true;
+
+    let total = i64(start + extra);
+    let full = false;
+    if (p.max !== null && total > p.max) {
+      total = p.max;
+      full = true;
+    }
+    const cap = lookupMap(input.estimatedCapacity, p.name);
+    if (cap !== undefined && total > cap) {
+      state.overflow.set(p.name, i64(total - cap));
+      total = cap;
+      full = true;
+    }
+    if (!full) next.push(p);
+    state.remaining = i64(state.remaining - i64(total - start));
+    state.plan.set(p.name, total);
+    if (total > start) modified = true;
+  }
+  return { next, modified };
+}
+
+/** Runs the planner exactly like upstream Planner.Plan. */
+export function plan(input: PlanInput): PlanResult {
+  const state: PlanState = { plan: new Map(), overflow: new Map(), remaining: 0n };
+  let preferences = sortedPreferences(input, state);
+  state.remaining = toInt32(input.totalReplicas);
+  planMinimums(input, preferences, state);
+  const preallocated = preallocateCurrent(input, preferences, state);
 
   let modified = true;
-  for (let trial = 0; modified && remaining > 0n && trial < MAX_TRIALS; trial++) {
-    modified = false;
-    let weightSum = 0n;
-    for (const p of preferences) weightSum = i64(weightSum + p.weight);
-    const next: Named[] = [];
-    const distribute = remaining;
-    for (const p of preferences) {
-      if (weightSum <= 0n) break;
-      const start = planMap.get(p.name) ?? 0n;
-      // Rounding fractions always up.
-      let extra = i64(i64(i64(distribute * p.weight) + weightSum - 1n) / weightSum);
-      extra = minI64(extra, remaining);
-
-      const prealloc = preallocated.get(p.name) ?? 0n;
-      const used = minI64(extra, prealloc);
-      preallocated.set(p.name, i64(prealloc - used));
-      extra = i64(extra - used);
-      if (used > 0n) modified = true;
-
-      let total = i64(start + extra);
-      let full = false;
-      if (p.max !== null && total > p.max) {
-        total = p.max;
-        full = true;
-      }
-      const cap = lookupMap(input.estimatedCapacity, p.name);
-      if (cap !== undefined && total > cap) {
-        overflow.set(p.name, i64(total - cap));
-        total = cap;
-        full = true;
-      }
-      if (!full) next.push(p);
-      remaining = i64(remaining - i64(total - start));
-      planMap.set(p.name, total);
-      if (total > start) modified = true;
-    }
-    preferences = next;
+  for (let trial = 0; modified && state.remaining > 0n && trial < MAX_TRIALS; trial++) {
+    ({ next: preferences, modified } = distributeOnce(input, preferences, preallocated, state));
   }
 
   const out: PlanResult = { plan: {}, overflow: {} };
-  for (const [name, v] of planMap) setOwn(out.plan, name, Number(v));
-  for (const [name, v] of overflow) {
+  for (const [name, v] of state.plan) setOwn(out.plan, name, Number(v));
+  for (const [name, v] of state.overflow) {
     if (input.rebalance) {
       setOwn(out.overflow, name, Number(v));
     } else {
       // rebalance=false: cut to the replicas still unplaced.
-      const trimmed = minI64(v, remaining);
+      const trimmed = minI64(v, state.remaining);
       if (trimmed > 0n) setOwn(out.overflow, name, Number(trimmed));
     }
   }

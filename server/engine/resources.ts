@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from './json.ts';
 import { deepClone, getPath, isObject, kubernetesKeyOrder } from './json.ts';
-import type { Era } from './model.ts';
+import type { Era } from './apiGroups.ts';
 import type { TypeConfig } from './typeconfigs.ts';
 import type { WsObject } from './objects.ts';
 import type { ClusterInfo } from './inventory.ts';
@@ -100,91 +100,10 @@ export interface AssembleOutput {
 }
 
 export function assemble({ objects, clusters, limitedScope }: AssembleInput): AssembleOutput {
-  const resources: FederatedResource[] = [];
-  const federatedNamespaces = new Map<string, WsObject>();
-  for (const o of objects) {
-    if (o.role.role === 'federated' && isNamespaceType(o.role.typeConfig) && o.meta.name === o.meta.namespace) {
-      if (!federatedNamespaces.has(o.meta.name)) federatedNamespaces.set(o.meta.name, o);
-    }
-  }
-
-  // v1alpha1 parts by target kind + namespace/name.
-  const templates = new Map<string, WsObject>();
-  const placements = new Map<string, WsObject>();
-  const overrides = new Map<string, WsObject>();
-  const namespaces = new Map<string, WsObject>();
-  for (const o of objects) {
-    const r = o.role;
-    if (r.role === 'federated') {
-      const tc = r.typeConfig;
-      const res: FederatedResource = {
-        id: resourceIdOf('v1beta1', tc.targetKind, o.meta.namespace, o.meta.name),
-        era: 'v1beta1',
-        kind: o.meta.kind,
-        targetKind: tc.targetKind,
-        namespace: o.meta.namespace,
-        name: o.meta.name,
-        typeConfig: tc,
-        main: o,
-        placement: { selected: [], reasons: {} },
-      };
-      if (tc.namespaced && !isNamespaceType(tc)) res.federatedNamespace = federatedNamespaces.get(o.meta.namespace) ?? null;
-      resources.push(res);
-    } else if (r.role === 'template' || r.role === 'placement' || r.role === 'override') {
-      const ns = isNamespaceType(r.typeConfig) && r.role === 'placement' ? o.meta.name : o.meta.namespace;
-      const key = `${r.typeConfig.targetKind}|${ns}|${o.meta.name}`;
-      const m = r.role === 'template' ? templates : r.role === 'placement' ? placements : overrides;
-      if (!m.has(key)) m.set(key, o);
-    } else if (r.role === 'namespace') {
-      namespaces.set(o.meta.name, o);
-    }
-  }
-  const orphanPlacements: WsObject[] = [];
-  const orphanOverrides: WsObject[] = [];
-  const linked = new Set<string>();
-  for (const [key, t] of templates) {
-    const tc = (t.role as { typeConfig: TypeConfig }).typeConfig;
-    linked.add(key);
-    resources.push({
-      id: resourceIdOf('v1alpha1', tc.targetKind, t.meta.namespace, t.meta.name),
-      era: 'v1alpha1',
-      kind: t.meta.kind,
-      targetKind: tc.targetKind,
-      namespace: t.meta.namespace,
-      name: t.meta.name,
-      typeConfig: tc,
-      main: t,
-      placementObject: placements.get(key),
-      overrideObject: overrides.get(key),
-      placement: { selected: [], reasons: {} },
-    });
-  }
-  // v1alpha1 namespaces: the Namespace itself is the template when a FederatedNamespacePlacement names it.
-  for (const [key, p] of placements) {
-    if (linked.has(key)) continue;
-    const tc = (p.role as { typeConfig: TypeConfig }).typeConfig;
-    if (isNamespaceType(tc)) {
-      const nsObj = namespaces.get(p.meta.name);
-      if (nsObj) {
-        linked.add(key);
-        resources.push({
-          id: resourceIdOf('v1alpha1', 'Namespace', p.meta.name, p.meta.name),
-          era: 'v1alpha1',
-          kind: 'Namespace',
-          targetKind: 'Namespace',
-          namespace: p.meta.name,
-          name: p.meta.name,
-          typeConfig: tc,
-          main: nsObj,
-          placementObject: p,
-          placement: { selected: [], reasons: {} },
-        });
-        continue;
-      }
-    }
-    orphanPlacements.push(p);
-  }
-  for (const [key, ov] of overrides) if (!linked.has(key)) orphanOverrides.push(ov);
+  const federatedNamespaces = federatedNamespacesOf(objects);
+  const resources = objects.flatMap((o) => (o.role.role === 'federated' ? [v1beta1Resource(o, o.role.typeConfig, federatedNamespaces)] : []));
+  const alpha = linkV1alpha1(objects);
+  resources.push(...alpha.resources);
 
   // Placement.
   const kfClusters = clusters.map(asKubeFedCluster);
@@ -207,7 +126,110 @@ export function assemble({ objects, clusters, limitedScope }: AssembleInput): As
     }
     applyRsp(res, o, ready, kfClusters, fedClusters, limitedScope);
   }
-  return { resources, orphanPlacements, orphanOverrides, rspWithoutTarget, federatedNamespaces };
+  return { resources, orphanPlacements: alpha.orphanPlacements, orphanOverrides: alpha.orphanOverrides, rspWithoutTarget, federatedNamespaces };
+}
+
+/** FederatedNamespaces (name = namespace) by namespace; the first one wins. */
+function federatedNamespacesOf(objects: readonly WsObject[]): Map<string, WsObject> {
+  const out = new Map<string, WsObject>();
+  for (const o of objects) {
+    if (o.role.role === 'federated' && isNamespaceType(o.role.typeConfig) && o.meta.name === o.meta.namespace) {
+      if (!out.has(o.meta.name)) out.set(o.meta.name, o);
+    }
+  }
+  return out;
+}
+
+/** The resource of a v1beta1 federated object (placement still to compute). */
+function v1beta1Resource(o: WsObject, tc: TypeConfig, federatedNamespaces: ReadonlyMap<string, WsObject>): FederatedResource {
+  const res: FederatedResource = {
+    id: resourceIdOf('v1beta1', tc.targetKind, o.meta.namespace, o.meta.name),
+    era: 'v1beta1',
+    kind: o.meta.kind,
+    targetKind: tc.targetKind,
+    namespace: o.meta.namespace,
+    name: o.meta.name,
+    typeConfig: tc,
+    main: o,
+    placement: { selected: [], reasons: {} },
+  };
+  if (tc.namespaced && !isNamespaceType(tc)) res.federatedNamespace = federatedNamespaces.get(o.meta.namespace) ?? null;
+  return res;
+}
+
+interface V1alpha1Parts {
+  /** By target kind + namespace/name; the first object of each wins. */
+  templates: Map<string, WsObject>;
+  placements: Map<string, WsObject>;
+  overrides: Map<string, WsObject>;
+  /** Core v1 Namespaces by name (the template of a v1alpha1 namespace). */
+  namespaces: Map<string, WsObject>;
+}
+
+function v1alpha1Parts(objects: readonly WsObject[]): V1alpha1Parts {
+  const parts: V1alpha1Parts = { templates: new Map(), placements: new Map(), overrides: new Map(), namespaces: new Map() };
+  for (const o of objects) {
+    const r = o.role;
+    if (r.role === 'template' || r.role === 'placement' || r.role === 'override') {
+      const ns = isNamespaceType(r.typeConfig) && r.role === 'placement' ? o.meta.name : o.meta.namespace;
+      const key = `${r.typeConfig.targetKind}|${ns}|${o.meta.name}`;
+      const m = r.role === 'template' ? parts.templates : r.role === 'placement' ? parts.placements : parts.overrides;
+      if (!m.has(key)) m.set(key, o);
+    } else if (r.role === 'namespace') {
+      parts.namespaces.set(o.meta.name, o);
+    }
+  }
+  return parts;
+}
+
+/** v1alpha1 resources (template + placement + override of the same target kind and namespace/name) and the parts left over. */
+function linkV1alpha1(objects: readonly WsObject[]): { resources: FederatedResource[]; orphanPlacements: WsObject[]; orphanOverrides: WsObject[] } {
+  const { templates, placements, overrides, namespaces } = v1alpha1Parts(objects);
+  const resources: FederatedResource[] = [];
+  const orphanPlacements: WsObject[] = [];
+  const linked = new Set<string>();
+  for (const [key, t] of templates) {
+    const tc = (t.role as { typeConfig: TypeConfig }).typeConfig;
+    linked.add(key);
+    resources.push({
+      id: resourceIdOf('v1alpha1', tc.targetKind, t.meta.namespace, t.meta.name),
+      era: 'v1alpha1',
+      kind: t.meta.kind,
+      targetKind: tc.targetKind,
+      namespace: t.meta.namespace,
+      name: t.meta.name,
+      typeConfig: tc,
+      main: t,
+      placementObject: placements.get(key),
+      overrideObject: overrides.get(key),
+      placement: { selected: [], reasons: {} },
+    });
+  }
+  // v1alpha1 namespaces: the Namespace itself is the template when a FederatedNamespacePlacement names it.
+  for (const [key, p] of placements) {
+    if (linked.has(key)) continue;
+    const tc = (p.role as { typeConfig: TypeConfig }).typeConfig;
+    const nsObj = isNamespaceType(tc) ? namespaces.get(p.meta.name) : undefined;
+    if (!nsObj) {
+      orphanPlacements.push(p);
+      continue;
+    }
+    linked.add(key);
+    resources.push({
+      id: resourceIdOf('v1alpha1', 'Namespace', p.meta.name, p.meta.name),
+      era: 'v1alpha1',
+      kind: 'Namespace',
+      targetKind: 'Namespace',
+      namespace: p.meta.name,
+      name: p.meta.name,
+      typeConfig: tc,
+      main: nsObj,
+      placementObject: p,
+      placement: { selected: [], reasons: {} },
+    });
+  }
+  const orphanOverrides = [...overrides].filter(([key]) => !linked.has(key)).map(([, ov]) => ov);
+  return { resources, orphanPlacements, orphanOverrides };
 }
 
 /**

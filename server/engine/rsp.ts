@@ -3,11 +3,11 @@
  * at HEAD; pkg/schedulingtypes/adapters at 0d38cc775): turning a planner result into a schedule and
  * writing it back into the target federated object (placement + /spec/replicas overrides).
  */
+import type { Era } from './apiGroups.ts';
 import { deepClone, deepEqual, isObject, own, type Json, type JsonObject } from './json.ts';
 import { plan, rspPlanSettings, setOwn, type PlanResult } from './planner.ts';
 import { controllerErrors, decodeOverrides, encodeClusterOverride, type ClusterOverride } from './overrideCodec.ts';
 
-export type Era = 'v1beta1' | 'v1alpha1';
 export type Replicas = Record<string, number>;
 
 export const REPLICAS_PATH = '/spec/replicas';

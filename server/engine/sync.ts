@@ -4,6 +4,7 @@
  * (Create/Update/Wait) and util/propagatedversion.go (ObjectNeedsUpdate) at HEAD.
  * v1alpha1: pkg/controller/sync/controller.go (clusterOperations) at 0d38cc775.
  */
+import type { Era } from './apiGroups.ts';
 import { deepEqual, own } from './json.ts';
 import { isExplicitlyUnmanaged, stringMap } from './managed.ts';
 
@@ -11,7 +12,7 @@ export type V1beta1Operation = 'create' | 'update' | 'none' | 'delete' | 'remove
 export type V1alpha1Operation = 'add' | 'update' | 'none' | 'delete';
 
 export interface SyncDecisionInput {
-  era?: 'v1beta1' | 'v1alpha1';
+  era?: Era;
   clusterReady: boolean;
   /** Placement result for this cluster. */
   selected: boolean;

@@ -7,7 +7,8 @@
  * 0d38cc775, as written (defaults are applied when the records are built).
  */
 import { isObject, own, type Json, type JsonObject } from './json.ts';
-import { ftcDefaults, ftcName, type Era } from './ftc.ts';
+import { V1ALPHA1_API, V1BETA1_CORE, type Era } from './apiGroups.ts';
+import { ftcDefaults, ftcName } from './ftc.ts';
 
 export interface TypeConfig {
   era: Era;
@@ -44,8 +45,8 @@ export interface TypeConfig {
   source: 'builtin' | 'workspace';
 }
 
-const V1BETA1_FTC = 'core.kubefed.io/v1beta1';
-const V1ALPHA1_FTC = 'core.federation.k8s.io/v1alpha1';
+const V1BETA1_FTC = `${V1BETA1_CORE}/v1beta1`;
+const V1ALPHA1_FTC = V1ALPHA1_API;
 
 const BUILTIN_V1BETA1: readonly { name: string; spec: JsonObject }[] = [
   { name: 'clusterroles.rbac.authorization.k8s.io', spec: { federatedType: { group: 'types.kubefed.io', kind: 'FederatedClusterRole', pluralName: 'federatedclusterroles', scope: 'Cluster', version: 'v1beta1' }, propagation: 'Enabled', targetType: { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', pluralName: 'clusterroles', scope: 'Cluster', version: 'v1' } } },
@@ -162,6 +163,21 @@ function build(ftc: unknown, source: TypeConfig['source']): TypeConfig | null {
 export function builtinTypeConfigs(era: Era): TypeConfig[] {
   const list = era === 'v1beta1' ? BUILTIN_V1BETA1 : BUILTIN_V1ALPHA1;
   return list.map((f) => build(ftcObject(era, f.name, structuredClone(f.spec)), 'builtin')!);
+}
+
+/** The type configs both eras ship (v1beta1 first). */
+export function builtinTypeConfigsOfBothEras(): TypeConfig[] {
+  return [...builtinTypeConfigs('v1beta1'), ...builtinTypeConfigs('v1alpha1')];
+}
+
+/** The target's apiVersion (`apps/v1`, `v1` for the core group). */
+export function targetApiVersion(tc: TypeConfig): string {
+  return tc.targetGroup ? `${tc.targetGroup}/${tc.targetVersion}` : tc.targetVersion;
+}
+
+/** apiVersion of the v1beta1 federated kind, or of the v1alpha1 placement and override kinds. */
+export function federatedApiVersion(tc: TypeConfig): string {
+  return `${tc.federatedGroup}/${tc.federatedVersion}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  * v1alpha1: pkg/controller/sync/controller.go (updatePropagatedVersion) at 0d38cc775.
  */
 import { createHash } from 'node:crypto';
+import type { Era } from './apiGroups.ts';
 import { isObject, own, setOwn, type Json } from './json.ts';
 import { controllerErrors, decodeOverrides, type OverrideItem } from './overrideCodec.ts';
 
@@ -136,7 +137,7 @@ function storedVersions(stored: unknown): ClusterObjectVersion[] {
 }
 
 export interface MergeVersionsInput {
-  era?: 'v1beta1' | 'v1alpha1';
+  era?: Era;
   /** Stored PropagatedVersion status, or null when none exists yet. */
   stored: unknown;
   templateVersion: string;
@@ -195,7 +196,7 @@ export function propagatedVersionName(targetKind: string, name: string): string 
 }
 
 /** The version object that records what was written for a federated object (or v1alpha1 template). */
-export function versionObjectRef(era: 'v1beta1' | 'v1alpha1', federatedObject: unknown, targetKind: string): VersionObjectRef {
+export function versionObjectRef(era: Era, federatedObject: unknown, targetKind: string): VersionObjectRef {
   const md = own(federatedObject, 'metadata');
   const name = typeof own(md, 'name') === 'string' ? (own(md, 'name') as string) : '';
   const ns = typeof own(md, 'namespace') === 'string' ? (own(md, 'namespace') as string) : '';

@@ -7,7 +7,7 @@ import type { JsonObject } from './json.ts';
 import { getPath } from './json.ts';
 import { ParsedFile, reparse } from './parse.ts';
 import { TypeIndex } from './model.ts';
-import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
+import { builtinTypeConfigsOfBothEras, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 import { collectObjects, locate, type WsObject } from './objects.ts';
 import { clusterFromObject, mergeClusterSources, type ClusterInfo } from './inventory.ts';
 import { assemble, renderFor, type AssembleOutput, type FederatedResource, type RenderedObject } from './resources.ts';
@@ -207,7 +207,7 @@ ${JSON.stringify(o, null, 2)}
   /** The analysis; it yields between its phases (see analysisInSteps). */
   private *analyze(): Generator<void, Analysis, void> {
     // Type configs: built-ins of both eras, then FederatedTypeConfigs found in the workspace.
-    const configs: TypeConfig[] = [...builtinTypeConfigs('v1beta1'), ...builtinTypeConfigs('v1alpha1')];
+    const configs: TypeConfig[] = builtinTypeConfigsOfBothEras();
     const pre = new TypeIndex(configs);
     const firstPass = collectObjects(this.files.values(), (o) => pre.classify(o));
     const extra: TypeConfig[] = [];

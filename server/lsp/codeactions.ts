@@ -22,7 +22,8 @@ import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/index.ts';
 import type { WsObject } from '../engine/index.ts';
 import type { FederatedResource } from '../engine/index.ts';
 import { convertResource, convertRsp } from '../engine/index.ts';
-import { federateDocument } from '../engine/index.ts';
+import { federateDocument, isFederationApiVersion } from '../engine/index.ts';
+import { V1BETA1_TYPES_API } from '../engine/apiGroups.ts';
 import { getIn, type ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 
@@ -156,106 +157,126 @@ export function onCodeAction(ctx: ServerContext, params: CodeActionParams, _toke
   return out;
 }
 
+/** What a quick fix of one diagnostic works from. */
+interface FixInput {
+  ctx: ServerContext;
+  uri: string;
+  file: ParsedFile;
+  d: Diagnostic;
+  data: Record<string, unknown>;
+}
+
+type KindSuggestion = { apiVersion: string; kind: string };
+
 function quickFixes(ctx: ServerContext, uri: string, file: ParsedFile, d: Diagnostic): CodeAction[] {
   const data = (d.data ?? {}) as Record<string, unknown>;
   const code = (data.code as string | undefined) ?? (typeof d.code === 'string' ? d.code : undefined);
+  const fix = code ? QUICK_FIXES.get(code) : undefined;
+  return fix ? fix({ ctx, uri, file, d, data }) : [];
+}
+
+/** Replaces the diagnostic's range with `data.suggestion`. */
+const replaceWithSuggestion =
+  (what: string) =>
+  ({ uri, d, data }: FixInput): CodeAction[] =>
+    typeof data.suggestion === 'string'
+      ? [action(`Change ${what}${data.suggestion}`, CodeActionKind.QuickFix, { [uri]: [{ range: d.range, newText: data.suggestion }] }, d, true)]
+      : [];
+
+function suggestionsOf(data: Record<string, unknown>): KindSuggestion[] {
+  return Array.isArray(data.suggestions) ? (data.suggestions as KindSuggestion[]) : [];
+}
+
+/** unknown-kind: each suggested kind, with its apiVersion when that differs. */
+function unknownKindFixes({ uri, file, d, data }: FixInput): CodeAction[] {
+  const doc = file.docAt(file.lines.offset(d.range.start));
+  const cur = isObject(doc?.value) ? doc!.value.apiVersion : undefined;
+  return suggestionsOf(data).map((s, i) => {
+    const edits: TextEdit[] = [{ range: d.range, newText: s.kind }];
+    if (doc && cur !== s.apiVersion) {
+      const r = doc.offsetsOf(['apiVersion']);
+      if (r) edits.push(edit(file, r[0], r[1], s.apiVersion));
+    }
+    return action(`Change to ${s.kind}${cur !== s.apiVersion ? ` (${s.apiVersion})` : ''}`, CodeActionKind.QuickFix, { [uri]: edits }, d, i === 0);
+  });
+}
+
+function missingApiVersionFixes({ uri, d, data }: FixInput): CodeAction[] {
+  const at = { line: d.range.start.line, character: 0 };
+  return suggestionsOf(data).map((s, i) =>
+    action(`Add apiVersion: ${s.apiVersion}`, CodeActionKind.QuickFix, { [uri]: [{ range: { start: at, end: at }, newText: `apiVersion: ${s.apiVersion}\n` }] }, d, i === 0),
+  );
+}
+
+/** override-for-unplaced-cluster: place the cluster, or remove its overrides (both eras). */
+function unplacedOverrideFixes({ ctx, uri, file, d, data }: FixInput): CodeAction[] {
   const fixes: CodeAction[] = [];
-  const replaceRange = (title: string, text: string, preferred = true) =>
-    fixes.push(action(title, CodeActionKind.QuickFix, { [uri]: [{ range: d.range, newText: text }] }, d, preferred));
-  switch (code) {
-    case 'unknown-cluster':
-      if (typeof data.suggestion === 'string') replaceRange(`Change to ${data.suggestion}`, data.suggestion);
-      break;
-    case 'unknown-federated-kind':
-      if (typeof data.suggestion === 'string') replaceRange(`Change kind to ${data.suggestion}`, data.suggestion);
-      break;
-    case 'override-path-invalid':
-    case 'override-path-not-found':
-      if (typeof data.suggestion === 'string') replaceRange(`Change path to ${data.suggestion}`, data.suggestion);
-      break;
-    case 'unknown-kind': {
-      const sugg = Array.isArray(data.suggestions) ? (data.suggestions as { apiVersion: string; kind: string }[]) : [];
-      const offset = file.lines.offset(d.range.start);
-      const doc = file.docAt(offset);
-      sugg.forEach((s, i) => {
-        const edits: TextEdit[] = [{ range: d.range, newText: s.kind }];
-        const cur = isObject(doc?.value) ? doc!.value.apiVersion : undefined;
-        if (doc && cur !== s.apiVersion) {
-          const r = doc.offsetsOf(['apiVersion']);
-          if (r) edits.push(edit(file, r[0], r[1], s.apiVersion));
-        }
-        fixes.push(action(`Change to ${s.kind}${cur !== s.apiVersion ? ` (${s.apiVersion})` : ''}`, CodeActionKind.QuickFix, { [uri]: edits }, d, i === 0));
-      });
-      break;
+  const cluster = data.cluster as string;
+  const index = data.index as number;
+  const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
+  if (!res || typeof cluster !== 'string' || typeof index !== 'number') return fixes;
+  if (res.era === 'v1beta1' && res.main) {
+    const add = appendToSeq(res.main, ['spec', 'placement', 'clusters'], `name: ${cluster}`, `{name: ${cluster}}`);
+    if (add) fixes.push(action(`Add ${cluster} to the placement`, CodeActionKind.QuickFix, { [res.main.uri]: [add] }, d, true));
+    const del = deleteSeqItem(res.main, ['spec', 'overrides'], index);
+    if (del) fixes.push(action(`Remove the overrides for ${cluster}`, CodeActionKind.QuickFix, { [res.main.uri]: [del] }, d));
+  } else if (res.era === 'v1alpha1') {
+    if (res.placementObject) {
+      const add = appendToSeq(res.placementObject, ['spec', 'clusterNames'], cluster, cluster);
+      if (add) fixes.push(action(`Add ${cluster} to ${res.placementObject.meta.kind} ${res.name}`, CodeActionKind.QuickFix, { [res.placementObject.uri]: [add] }, d, true));
     }
-    case 'missing-apiversion': {
-      const sugg = Array.isArray(data.suggestions) ? (data.suggestions as { apiVersion: string; kind: string }[]) : [];
-      sugg.forEach((s, i) => {
-        const at = { line: d.range.start.line, character: 0 };
-        fixes.push(action(`Add apiVersion: ${s.apiVersion}`, CodeActionKind.QuickFix, { [uri]: [{ range: { start: at, end: at }, newText: `apiVersion: ${s.apiVersion}\n` }] }, d, i === 0));
-      });
-      break;
+    if (res.overrideObject) {
+      const del = deleteSeqItem(res.overrideObject, ['spec', 'overrides'], index);
+      if (del) fixes.push(action(`Remove the override for ${cluster}`, CodeActionKind.QuickFix, { [res.overrideObject.uri]: [del] }, d));
     }
-    case 'override-for-unplaced-cluster': {
-      const cluster = data.cluster as string;
-      const index = data.index as number;
-      const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
-      if (!res || typeof cluster !== 'string' || typeof index !== 'number') break;
-      if (res.era === 'v1beta1' && res.main) {
-        const add = appendToSeq(res.main, ['spec', 'placement', 'clusters'], `name: ${cluster}`, `{name: ${cluster}}`);
-        if (add) fixes.push(action(`Add ${cluster} to the placement`, CodeActionKind.QuickFix, { [res.main.uri]: [add] }, d, true));
-        const del = deleteSeqItem(res.main, ['spec', 'overrides'], index);
-        if (del) fixes.push(action(`Remove the overrides for ${cluster}`, CodeActionKind.QuickFix, { [res.main.uri]: [del] }, d));
-      } else if (res.era === 'v1alpha1') {
-        if (res.placementObject) {
-          const add = appendToSeq(res.placementObject, ['spec', 'clusterNames'], cluster, cluster);
-          if (add) fixes.push(action(`Add ${cluster} to ${res.placementObject.meta.kind} ${res.name}`, CodeActionKind.QuickFix, { [res.placementObject.uri]: [add] }, d, true));
-        }
-        if (res.overrideObject) {
-          const del = deleteSeqItem(res.overrideObject, ['spec', 'overrides'], index);
-          if (del) fixes.push(action(`Remove the override for ${cluster}`, CodeActionKind.QuickFix, { [res.overrideObject.uri]: [del] }, d));
-        }
-      }
-      break;
-    }
-    case 'namespace-not-federated': {
-      const ns = data.namespace as string;
-      const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
-      if (typeof ns !== 'string' || !ns) break;
-      const placement = res?.main ? getIn(res.main.object, ['spec', 'placement']) : undefined;
-      const fns: JsonObject = {
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedNamespace',
-        metadata: { name: ns, namespace: ns },
-        spec: { placement: isObject(placement) ? placement : { clusterSelector: {} } },
-      };
-      fixes.push(action(`Create FederatedNamespace ${ns}`, CodeActionKind.QuickFix, { [uri]: [appendDoc(file, dump(fns))] }, d, true));
-      break;
-    }
-    case 'namespace-not-placed': {
-      const clusters = Array.isArray(data.clusters) ? (data.clusters as string[]) : [];
-      const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
-      const fns = res?.federatedNamespace;
-      if (!fns || !clusters.length) break;
-      const edits: TextEdit[] = [];
-      // one edit per cluster would overlap; append all at once
-      const block = clusters.map((c) => `name: ${c}`);
-      const first = appendToSeq(fns, ['spec', 'placement', 'clusters'], block.join(`\n`), clusters.map((c) => `{name: ${c}}`).join(', '));
-      if (first) {
-        if (first.newText.startsWith('\n')) {
-          const indent = /^\n([ \t]*)- /.exec(first.newText)?.[1] ?? '';
-          first.newText = clusters.map((c) => `\n${indent}- name: ${c}`).join('');
-        }
-        edits.push(first);
-        fixes.push(action(`Add ${clusters.join(', ')} to FederatedNamespace ${fns.meta.name}`, CodeActionKind.QuickFix, { [fns.uri]: edits }, d, true));
-      }
-      break;
-    }
-    default:
-      break;
   }
   return fixes;
 }
+
+/** namespace-not-federated: a FederatedNamespace with the resource's placement. */
+function createFederatedNamespaceFix({ ctx, uri, file, d, data }: FixInput): CodeAction[] {
+  const ns = data.namespace as string;
+  if (typeof ns !== 'string' || !ns) return [];
+  const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
+  const placement = res?.main ? getIn(res.main.object, ['spec', 'placement']) : undefined;
+  const fns: JsonObject = {
+    apiVersion: V1BETA1_TYPES_API,
+    kind: 'FederatedNamespace',
+    metadata: { name: ns, namespace: ns },
+    spec: { placement: isObject(placement) ? placement : { clusterSelector: {} } },
+  };
+  return [action(`Create FederatedNamespace ${ns}`, CodeActionKind.QuickFix, { [uri]: [appendDoc(file, dump(fns))] }, d, true)];
+}
+
+/** namespace-not-placed: adds the clusters to the FederatedNamespace's placement. */
+function placeNamespaceFix({ ctx, uri, file, d, data }: FixInput): CodeAction[] {
+  const clusters = Array.isArray(data.clusters) ? (data.clusters as string[]) : [];
+  const res = ctx.ws.resourceAt(uri, file.lines.offset(d.range.start));
+  const fns = res?.federatedNamespace;
+  if (!fns || !clusters.length) return [];
+  // one edit per cluster would overlap; append all at once
+  const block = clusters.map((c) => `name: ${c}`);
+  const first = appendToSeq(fns, ['spec', 'placement', 'clusters'], block.join(`\n`), clusters.map((c) => `{name: ${c}}`).join(', '));
+  if (!first) return [];
+  if (first.newText.startsWith('\n')) {
+    const indent = /^\n([ \t]*)- /.exec(first.newText)?.[1] ?? '';
+    first.newText = clusters.map((c) => `\n${indent}- name: ${c}`).join('');
+  }
+  return [action(`Add ${clusters.join(', ')} to FederatedNamespace ${fns.meta.name}`, CodeActionKind.QuickFix, { [fns.uri]: [first] }, d, true)];
+}
+
+/** Quick fixes by diagnostic code. */
+const QUICK_FIXES = new Map<string, (input: FixInput) => CodeAction[]>([
+  ['unknown-cluster', replaceWithSuggestion('to ')],
+  ['unknown-federated-kind', replaceWithSuggestion('kind to ')],
+  ['override-path-invalid', replaceWithSuggestion('path to ')],
+  ['override-path-not-found', replaceWithSuggestion('path to ')],
+  ['unknown-kind', unknownKindFixes],
+  ['missing-apiversion', missingApiVersionFixes],
+  ['override-for-unplaced-cluster', unplacedOverrideFixes],
+  ['namespace-not-federated', createFederatedNamespaceFix],
+  ['namespace-not-placed', placeNamespaceFix],
+]);
 
 function convertAction(ctx: ServerContext, res: FederatedResource): CodeAction | undefined {
   if (!res.main) return undefined;
@@ -283,13 +304,11 @@ function convertAction(ctx: ServerContext, res: FederatedResource): CodeAction |
   };
 }
 
-const FEDERATION_GROUPS = /^(types\.kubefed\.io|core\.kubefed\.io|scheduling\.kubefed\.io|core\.federation\.k8s\.io|scheduling\.federation\.k8s\.io|multiclusterdns\.federation\.k8s\.io)\//;
-
 function federateActions(ctx: ServerContext, uri: string, file: ParsedFile, doc: ParsedDoc): CodeAction[] {
   const out: CodeAction[] = [];
   for (const o of objectsAt(ctx, uri, doc)) {
     if (o.role.role !== 'other' && o.role.role !== 'namespace') continue;
-    if (!o.meta.kind || !o.meta.apiVersion || FEDERATION_GROUPS.test(o.meta.apiVersion) || o.meta.kind.endsWith('List')) continue;
+    if (!o.meta.kind || !o.meta.apiVersion || isFederationApiVersion(o.meta.apiVersion) || o.meta.kind.endsWith('List')) continue;
     if (!o.meta.name) continue;
     let result;
     try {

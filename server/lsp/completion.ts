@@ -20,10 +20,11 @@ import type { ParsedDoc, PathSegment } from '../engine/index.ts';
 import { listPointers } from '../engine/index.ts';
 import { docAt, getIn, type ServerContext } from './context.ts';
 import { cursorContext, type CursorContext } from './cursor.ts';
-import { V1ALPHA1_OVERRIDE_FIELDS } from './kubefedSchemas.ts';
-import { V1ALPHA1_API, type KindInfo } from './schemas.ts';
+import { V1ALPHA1_API } from '../engine/apiGroups.ts';
+import type { KindInfo } from './schemas.ts';
 import { pointerTokens } from '../engine/pointer.ts';
 import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
+import { RSP_TARGET_KINDS } from '../engine/rsp.ts';
 import { v1alpha1Snippet, v1beta1Snippet } from './snippets.ts';
 
 /** The document as JSON even when it does not parse cleanly (while typing). */
@@ -132,6 +133,19 @@ function simple(labels: string[], range: Range, kind: CompletionItemKind, docs: 
   }));
 }
 
+/** Where a federation completion is asked for. */
+interface FedSite {
+  ctx: ServerContext;
+  obj: JsonObject | undefined;
+  rel: PathSegment[];
+  cc: CursorContext;
+  range: Range;
+  doc: ParsedDoc;
+  uri: string;
+  /** The engine's inventory, only where needed (it may trigger a workspace analysis). */
+  inventory: () => ClusterInfo[];
+}
+
 function federationItems(
   ctx: ServerContext,
   obj: JsonObject | undefined,
@@ -144,85 +158,97 @@ function federationItems(
 ): CompletionItem[] | undefined {
   const apiVersion = typeof obj?.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj?.kind === 'string' ? obj.kind : '';
-  // the engine's inventory, only where needed (it may trigger a workspace analysis)
   let cached: ClusterInfo[] | undefined;
-  const inventory = () => (cached ??= ctx.ws.clusters());
+  const site: FedSite = { ctx, obj, rel, cc, range, doc, uri, inventory: () => (cached ??= ctx.ws.clusters()) };
 
   // apiVersion / kind at the top of a document
   if (rel.length === 0 && cc.inValue && cc.key === 'kind') return kindItems(ctx, apiVersion, range, doc, startLine);
   if (rel.length === 0 && cc.inValue && cc.key === 'apiVersion') return apiVersionItems(ctx, kind, range);
 
   const cat = apiVersion && kind ? ctx.schemas.categorize(apiVersion, kind) : undefined;
-  const isV1beta1Fed = cat?.type === 'federated';
-  const isRsp = kind === 'ReplicaSchedulingPreference';
-
-  // v1beta1 placement
-  if (isV1beta1Fed || kind.startsWith('Federated')) {
-    if (matchPath(rel, ['spec', 'placement', 'clusters', '*'])) {
-      if (cc.inValue && cc.key === 'name') return clusterItems(inventory(), range);
-      if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
-    }
-    if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchLabels'])) {
-      const idx = labelIndex(inventory());
-      if (!cc.inValue) {
-        return [...idx.keys()].sort().map((k, i) => ({
-          label: k,
-          kind: CompletionItemKind.Property,
-          detail: [...idx.get(k)!.keys()].join(', '),
-          sortText: String(i).padStart(4, '0'),
-          textEdit: { range, newText: `${k}: ` },
-          filterText: k,
-          command: { title: 'values', command: 'editor.action.triggerSuggest' },
-        }));
-      }
-      if (cc.key) return labelValueItems(idx, cc.key, range);
-    }
-    if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*'])) {
-      const idx = labelIndex(inventory());
-      if (cc.inValue && cc.key === 'key') return simple([...idx.keys()].sort(), range, CompletionItemKind.Property);
-      if (cc.inValue && cc.key === 'operator') {
-        return simple(['In', 'NotIn', 'Exists', 'DoesNotExist'], range, CompletionItemKind.EnumMember, {
-          In: 'Label present with one of `values`.',
-          NotIn: 'Label absent, or its value not in `values`.',
-          Exists: 'Label present (no `values`).',
-          DoesNotExist: 'Label absent (no `values`).',
-        });
-      }
-      if (cc.inValue && cc.key === 'values') {
-        const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
-        return typeof k === 'string' ? labelValueItems(idx, k, range) : undefined;
-      }
-    }
-    if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*', 'values', '*']) && cc.seqItem) {
-      const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
-      return typeof k === 'string' ? labelValueItems(labelIndex(inventory()), k, range) : undefined;
-    }
-    if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') {
-      return clusterItems(inventory(), range, { placed: placedClusters(ctx, uri, doc) });
-    }
-    if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
-      if (cc.key === 'op') {
-        return simple(['replace', ...OVERRIDE_OPS.filter((o) => o !== 'replace')], range, CompletionItemKind.EnumMember, {
-          replace: 'Replace the value at `path` (default). KubeFed\'s json-patch also creates a missing member of an existing object.',
-          add: 'Add a member, or insert into an array (`-` appends).',
-          remove: 'Remove the value at `path` (`value` is ignored).',
-        });
-      }
-      if (cc.key === 'path' && cat?.type === 'federated') {
-        const template = getIn(obj, ['spec', 'template']);
-        return pathItems(ctx, cat.target, template, cc.prefix, range);
-      }
-    }
+  const role = obj ? ctx.schemas.roleOf(obj) : undefined;
+  if (cat?.type === 'federated' || role?.role === 'federated' || (role?.role === 'unknown-federated' && role.era === 'v1beta1')) {
+    const items = v1beta1PlacementItems(site) ?? v1beta1OverrideItems(site, cat?.type === 'federated' ? cat.target : undefined);
+    if (items) return items;
   }
 
   // v1alpha1 placement / override
   if (apiVersion === V1ALPHA1_API) {
+    const inventory = site.inventory;
     if (matchPath(rel, ['spec', 'clusterNames', '*']) && cc.seqItem) return clusterItems(inventory(), range);
     if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') return clusterItems(inventory(), range);
   }
+  return kind === 'ReplicaSchedulingPreference' ? rspItems(site) : undefined;
+}
 
-  // ReplicaSchedulingPreference: cluster names (and "*") as keys of spec.clusters
-  if (isRsp && matchPath(rel, ['spec', 'clusters']) && !cc.inValue) {
+/** v1beta1 spec.placement: cluster names, label keys and values, selector operators. */
+function v1beta1PlacementItems({ obj, rel, cc, range, inventory }: FedSite): CompletionItem[] | undefined {
+  if (matchPath(rel, ['spec', 'placement', 'clusters', '*'])) {
+    if (cc.inValue && cc.key === 'name') return clusterItems(inventory(), range);
+    if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
+  }
+  if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchLabels'])) {
+    const idx = labelIndex(inventory());
+    if (!cc.inValue) {
+      return [...idx.keys()].sort().map((k, i) => ({
+        label: k,
+        kind: CompletionItemKind.Property,
+        detail: [...idx.get(k)!.keys()].join(', '),
+        sortText: String(i).padStart(4, '0'),
+        textEdit: { range, newText: `${k}: ` },
+        filterText: k,
+        command: { title: 'values', command: 'editor.action.triggerSuggest' },
+      }));
+    }
+    if (cc.key) return labelValueItems(idx, cc.key, range);
+  }
+  if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*'])) {
+    const idx = labelIndex(inventory());
+    if (cc.inValue && cc.key === 'key') return simple([...idx.keys()].sort(), range, CompletionItemKind.Property);
+    if (cc.inValue && cc.key === 'operator') {
+      return simple(['In', 'NotIn', 'Exists', 'DoesNotExist'], range, CompletionItemKind.EnumMember, {
+        In: 'Label present with one of `values`.',
+        NotIn: 'Label absent, or its value not in `values`.',
+        Exists: 'Label present (no `values`).',
+        DoesNotExist: 'Label absent (no `values`).',
+      });
+    }
+    if (cc.inValue && cc.key === 'values') {
+      const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
+      return typeof k === 'string' ? labelValueItems(idx, k, range) : undefined;
+    }
+  }
+  if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchExpressions', '*', 'values', '*']) && cc.seqItem) {
+    const k = getIn(obj, ['spec', 'placement', 'clusterSelector', 'matchExpressions', rel[4], 'key']);
+    return typeof k === 'string' ? labelValueItems(labelIndex(inventory()), k, range) : undefined;
+  }
+  return undefined;
+}
+
+/** v1beta1 spec.overrides: cluster names (placed first), ops, paths into the template. */
+function v1beta1OverrideItems({ ctx, obj, rel, cc, range, doc, uri, inventory }: FedSite, target: KindInfo | undefined): CompletionItem[] | undefined {
+  if (matchPath(rel, ['spec', 'overrides', '*']) && cc.inValue && cc.key === 'clusterName') {
+    return clusterItems(inventory(), range, { placed: placedClusters(ctx, uri, doc) });
+  }
+  if (matchPath(rel, ['spec', 'overrides', '*', 'clusterOverrides', '*']) && cc.inValue) {
+    if (cc.key === 'op') {
+      return simple(['replace', ...OVERRIDE_OPS.filter((o) => o !== 'replace')], range, CompletionItemKind.EnumMember, {
+        replace: 'Replace the value at `path` (default). KubeFed\'s json-patch also creates a missing member of an existing object.',
+        add: 'Add a member, or insert into an array (`-` appends).',
+        remove: 'Remove the value at `path` (`value` is ignored).',
+      });
+    }
+    if (cc.key === 'path' && target) {
+      const template = getIn(obj, ['spec', 'template']);
+      return pathItems(ctx, target, template, cc.prefix, range);
+    }
+  }
+  return undefined;
+}
+
+/** ReplicaSchedulingPreference: cluster names (and "*") as keys of spec.clusters, spec.targetKind. */
+function rspItems({ rel, cc, range, inventory }: FedSite): CompletionItem[] | undefined {
+  if (matchPath(rel, ['spec', 'clusters']) && !cc.inValue) {
     const items = clusterItems(inventory(), range, { suffix: ':\n' + ' '.repeat(cc.column + 2) + 'weight: 1' });
     items.push({
       label: '"*"',
@@ -233,8 +259,8 @@ function federationItems(
     });
     return items;
   }
-  if (isRsp && matchPath(rel, ['spec']) && cc.inValue && cc.key === 'targetKind') {
-    return simple(['FederatedDeployment', 'FederatedReplicaSet'], range, CompletionItemKind.EnumMember);
+  if (matchPath(rel, ['spec']) && cc.inValue && cc.key === 'targetKind') {
+    return simple([...RSP_TARGET_KINDS], range, CompletionItemKind.EnumMember);
   }
   return undefined;
 }
@@ -342,7 +368,7 @@ function kindItems(ctx: ServerContext, apiVersion: string, range: Range, doc: Pa
   const sameGroupFirst = (av: string) => (apiVersion && av === apiVersion ? 0 : 1);
   for (const f of ctx.schemas.federatedKinds()) add(f.apiVersion, f.kind, f.apiVersion, sameGroupFirst(f.apiVersion) * 10 + (f.isDefault ? 1 : 2));
   for (const k of ctx.schemas.kubefedKinds()) add(k.apiVersion, k.kind, k.apiVersion, sameGroupFirst(k.apiVersion) * 10 + 3);
-  for (const k of ctx.schemas.v1alpha1Kinds()) add(V1ALPHA1_API, k.kind, V1ALPHA1_API, sameGroupFirst(V1ALPHA1_API) * 10 + 4);
+  for (const k of ctx.schemas.v1alpha1Kinds()) add(k.apiVersion, k.kind, k.apiVersion, sameGroupFirst(k.apiVersion) * 10 + 4);
   for (const k of ctx.schemas.k8sKinds()) add(k.apiVersion, k.kind, k.apiVersion, sameGroupFirst(k.apiVersion) * 10 + 5);
   // one entry per label: the first (best sorted) wins
   const seen = new Map<string, CompletionItem>();
@@ -358,7 +384,7 @@ function apiVersionItems(ctx: ServerContext, kind: string, range: Range): Comple
   };
   for (const f of ctx.schemas.federatedKinds()) note(f.apiVersion, f.kind, 1);
   for (const k of ctx.schemas.kubefedKinds()) note(k.apiVersion, k.kind, 2);
-  for (const k of ctx.schemas.v1alpha1Kinds()) note(V1ALPHA1_API, k.kind, 3);
+  for (const k of ctx.schemas.v1alpha1Kinds()) note(k.apiVersion, k.kind, 3);
   for (const k of ctx.schemas.k8sKinds()) note(k.apiVersion, k.kind, 4);
   return [...versions.entries()]
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
@@ -386,14 +412,12 @@ function snippetItems(ctx: ServerContext, range: Range): CompletionItem[] {
   let i = 0;
   for (const f of ctx.schemas.federatedKinds()) {
     if (!f.isDefault) continue;
-    out.push(item(v1beta1Snippet(f.kind, f.target, cluster), f.kind, `~0${String(i++).padStart(3, '0')}`));
+    out.push(item(v1beta1Snippet(f.apiVersion, f.kind, f.target, cluster), f.kind, `~0${String(i++).padStart(3, '0')}`));
   }
   for (const k of ctx.schemas.v1alpha1Kinds()) {
     if (k.role !== 'template') continue;
-    const target = ctx.schemas.targetByKind(k.target);
-    if (!target) continue;
-    const field = V1ALPHA1_OVERRIDE_FIELDS[k.target];
-    out.push(item(v1alpha1Snippet(target, cluster, !!field, field?.[field.length - 1]), k.kind, `~1${String(i++).padStart(3, '0')}`));
+    const target = ctx.schemas.targetOf(k.typeConfig);
+    out.push(item(v1alpha1Snippet(target, k.typeConfig, cluster), k.kind, `~1${String(i++).padStart(3, '0')}`));
   }
   return out;
 }

@@ -13,7 +13,6 @@ import { isObject } from '../engine/index.ts';
 import type { ParsedDoc, ParsedFile } from '../engine/index.ts';
 import { sliceOf, type ServerContext } from './context.ts';
 import { yieldToLoop } from './scheduler.ts';
-import { FEDERATED_GROUP, V1ALPHA1_API } from './schemas.ts';
 import { sliceToFile } from './yamlService.ts';
 
 const SOURCE = 'kubefed';
@@ -43,7 +42,7 @@ export function kindDiagnostics(ctx: ServerContext, file: ParsedFile, doc: Parse
   const apiVersion = v.apiVersion;
   const kind = v.kind;
   // The engine reports unknown federated kinds (unknown-federated-kind).
-  if (apiVersion.startsWith(FEDERATED_GROUP + '/') || (apiVersion === V1ALPHA1_API && kind.startsWith('Federated'))) return [];
+  if (ctx.schemas.engineReportsKind(apiVersion, kind)) return [];
   const c = ctx.schemas.categorize(apiVersion, kind);
   if (!c || c.type !== 'unknown-kind') return [];
   const r = doc.offsetsOf(['kind']);
@@ -71,7 +70,7 @@ function missingApiVersion(ctx: ServerContext, file: ParsedFile, doc: ParsedDoc,
   const candidates: { apiVersion: string; kind: string }[] = [];
   for (const f of ctx.schemas.federatedKinds()) if (f.kind === kind) candidates.push({ apiVersion: f.apiVersion, kind });
   for (const k of ctx.schemas.kubefedKinds()) if (k.kind === kind) candidates.push(k);
-  for (const k of ctx.schemas.v1alpha1Kinds()) if (k.kind === kind) candidates.push({ apiVersion: V1ALPHA1_API, kind });
+  for (const k of ctx.schemas.v1alpha1Kinds()) if (k.kind === kind) candidates.push({ apiVersion: k.apiVersion, kind });
   for (const k of ctx.schemas.k8sKinds()) if (k.kind === kind) candidates.push({ apiVersion: k.apiVersion, kind });
   if (!candidates.length) return [];
   return [

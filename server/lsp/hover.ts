@@ -54,13 +54,13 @@ function isOnIdentity(doc: ParsedDoc, offset: number): boolean {
   return (rel.length === 1 && (rel[0] === 'kind' || rel[0] === 'apiVersion')) || (rel.length === 2 && rel[0] === 'metadata' && rel[1] === 'name');
 }
 
-function isOnPlacement(doc: ParsedDoc, offset: number): boolean {
+function isOnPlacement(ctx: ServerContext, doc: ParsedDoc, offset: number): boolean {
   const { path } = doc.pathAt(offset);
   const { rel, obj } = relativePath(doc, path);
   if (rel[0] !== 'spec') return false;
   if (rel[1] === 'placement') return true;
-  // v1alpha1 placement object
-  return typeof obj?.kind === 'string' && obj.kind.endsWith('Placement') && rel[1] === 'clusterNames';
+  if (rel[1] !== 'clusterNames' || typeof obj?.apiVersion !== 'string' || typeof obj.kind !== 'string') return false;
+  return ctx.schemas.categorize(obj.apiVersion, obj.kind)?.type === 'v1alpha1-placement';
 }
 
 export function resourceSummary(ctx: ServerContext, res: FederatedResource): string {
@@ -94,7 +94,7 @@ export async function onHover(ctx: ServerContext, params: HoverParams, token: Ca
   }
   if (token.isCancellationRequested) return null;
   const yls = await ctx.yaml.hover(slice, params.position);
-  if (res && isOnPlacement(doc, offset)) {
+  if (res && isOnPlacement(ctx, doc, offset)) {
     const extra = yls && typeof yls.contents === 'object' && 'value' in yls.contents ? `\n\n---\n\n${yls.contents.value}` : '';
     return { contents: { kind: MarkupKind.Markdown, value: placementMarkdown(ctx, res) + extra }, range: yls?.range };
   }

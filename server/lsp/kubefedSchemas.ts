@@ -4,6 +4,7 @@
  * `#/definitions/...` references point into the Kubernetes definitions bundle.
  */
 import { OVERRIDE_OPS } from '../engine/overrideCodec.ts';
+import { RSP_TARGET_KINDS } from '../engine/rsp.ts';
 export type Schema = Record<string, unknown>;
 
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -70,7 +71,7 @@ const rspSpec = (v1beta1: boolean): Schema =>
   obj(
     'How replicas of the federated object with the same namespace/name are spread over clusters.',
     {
-      targetKind: str('Kind of the federated object: `FederatedDeployment` or `FederatedReplicaSet`.', { enum: ['FederatedDeployment', 'FederatedReplicaSet'] }),
+      targetKind: str(`Kind of the federated object: ${RSP_TARGET_KINDS.map((k) => `\`${k}\``).join(' or ')}.`, { enum: [...RSP_TARGET_KINDS] }),
       totalReplicas: int('Total number of replicas over all clusters.', { minimum: 0 }),
       rebalance: bool('Move running replicas between clusters to reach the preferred distribution (default false).'),
       clusters: {
@@ -270,16 +271,6 @@ export function clusterOverrideItem(extra: Schema = {}): Schema {
     extra,
   );
 }
-
-export const V1ALPHA1_TEMPLATE_TYPES = ['ConfigMap', 'Deployment', 'Ingress', 'Job', 'ReplicaSet', 'Secret', 'Service', 'ServiceAccount'];
-/** v1alpha1 override kinds and the field their entries carry (last element of the FTC overridePath). */
-export const V1ALPHA1_OVERRIDE_FIELDS: Record<string, string[]> = {
-  ConfigMap: ['data'],
-  Deployment: ['spec', 'replicas'],
-  Job: ['spec', 'parallelism'],
-  ReplicaSet: ['spec', 'replicas'],
-  Secret: ['data'],
-};
 
 export function v1alpha1Placement(apiVersion: string, kind: string): Schema {
   return topLevel(apiVersion, kind, `Placement of the federated resource with the same namespace/name (v1alpha1 era).`, {

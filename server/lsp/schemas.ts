@@ -10,12 +10,17 @@
  */
 import k8sBundle from '../schemas/k8s.json';
 import { escapeToken, pointerTokens } from '../engine/pointer.ts';
+import { fnv1_32 } from '../engine/fnv.ts';
+import { editDistance } from '../engine/spelling.ts';
+import { V1ALPHA1_CORE, V1BETA1_TYPES, V1BETA1_TYPES_API, groupOf } from '../engine/apiGroups.ts';
+import { federatedKindFor, targetKindOf } from '../engine/ftc.ts';
+import { TypeIndex, type ObjectRole } from '../engine/model.ts';
+import type { JsonObject } from '../engine/json.ts';
+import { builtinTypeConfigs, builtinTypeConfigsOfBothEras, federatedApiVersion, targetApiVersion, type TypeConfig } from '../engine/typeconfigs.ts';
 import {
   KUBEFED_KINDS,
   LABEL_SELECTOR,
   OBJECT_META,
-  V1ALPHA1_OVERRIDE_FIELDS,
-  V1ALPHA1_TEMPLATE_TYPES,
   clusterOverrideItem,
   topLevel,
   v1alpha1Override,
@@ -53,35 +58,31 @@ export type KindCategory =
   | { type: 'v1alpha1-override'; target: KindInfo; field: string[] }
   | { type: 'list' };
 
-export const FEDERATED_GROUP = 'types.kubefed.io';
-export const V1BETA1_API = 'types.kubefed.io/v1beta1';
-export const V1ALPHA1_API = 'core.federation.k8s.io/v1alpha1';
-/** Groups whose kinds are all known: a kind not listed there is a mistake, not a custom resource. */
-const CLOSED_GROUPS = new Set(['core.kubefed.io', 'scheduling.kubefed.io', 'core.federation.k8s.io', 'scheduling.federation.k8s.io']);
+/** A v1alpha1 kind of a type config (template, placement or override). */
+export interface V1alpha1Kind {
+  apiVersion: string;
+  kind: string;
+  role: 'template' | 'placement' | 'override';
+  typeConfig: TypeConfig;
+}
 
-/** Default federated types of `kubefedctl enable` (charts/kubefed FTCs), by target kind. */
-export const DEFAULT_FEDERATED_TARGETS = [
-  'ClusterRole',
-  'ConfigMap',
-  'Deployment',
-  'Ingress',
-  'Job',
-  'Namespace',
-  'ReplicaSet',
-  'Secret',
-  'ServiceAccount',
-  'Service',
-];
+/** Kinds of KubeFed's own groups with a schema here, by group: an unknown kind there is a mistake. */
+const KUBEFED_GROUPS = new Set(Object.keys(KUBEFED_KINDS).map((k) => groupOf(k.split('|')[0])));
+/** Target kinds of the federated types `kubefedctl enable` creates by default. */
+const DEFAULT_FEDERATED_TARGETS = new Set(builtinTypeConfigs('v1beta1').map((t) => t.targetKind));
 
 const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
 
+/** A short stable name for a set of paths or kinds in a schema identifier. */
 function hash(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return (h >>> 0).toString(36);
+  return fnv1_32(s).toString(36);
+}
+
+/** What changes the schemas in a set of type configs. */
+function typesSignature(types: TypeIndex): string {
+  return JSON.stringify(
+    types.all.map((t) => [t.era, federatedApiVersion(t), t.federatedKind, t.templateGroup, t.templateVersion, t.templateKind, t.placementKind, t.overrideKind, t.overridePath, targetApiVersion(t), t.targetKind]),
+  );
 }
 
 export class SchemaRegistry {
@@ -90,11 +91,10 @@ export class SchemaRegistry {
   private readonly k8s = new Map<string, KindInfo>();
   private readonly byKind = new Map<string, KindInfo[]>();
   private readonly groups = new Set<string>();
-  /** Federated kinds declared by FederatedTypeConfigs of the workspace: key -> target key. */
-  private extraFederated = new Map<string, string>();
-  /** v1alpha1 template kind -> target key, from the type configs. */
-  private v1alpha1Targets = new Map<string, string>();
-  /** Targets of workspace/built-in type configs that the schema bundle does not have. */
+  /** The engine's type index (built-in and workspace FederatedTypeConfigs): which kinds are federated. */
+  private types = new TypeIndex(builtinTypeConfigsOfBothEras());
+  private typesKey = typesSignature(this.types);
+  /** Targets of type configs that the schema bundle does not have. */
   private readonly loose = new Map<string, KindInfo>();
   private readonly contents = new Map<string, string>();
   private readonly pathSets = new Map<string, string[]>();
@@ -127,37 +127,48 @@ export class SchemaRegistry {
     return list.find((k) => k.version === 'v1') ?? list[0];
   }
 
-  /** Federated kinds known without looking at the workspace: v1beta1 for every target kind. */
+  /** The target kind of a type config; one without schema when this Kubernetes version does not serve it. */
+  targetOf(tc: TypeConfig): KindInfo {
+    const apiVersion = targetApiVersion(tc);
+    const k = key(apiVersion, tc.targetKind);
+    const known = this.k8s.get(k) ?? this.loose.get(k);
+    if (known) return known;
+    // A target this Kubernetes version does not serve (extensions/v1beta1 Ingress): no template schema.
+    const info: KindInfo = { apiVersion, group: tc.targetGroup, version: tc.targetVersion, kind: tc.targetKind, definition: '', namespaced: tc.namespaced };
+    this.loose.set(k, info);
+    return info;
+  }
+
+  /** Federated kinds known without looking at the workspace (v1beta1 for every target kind), then those of type configs. */
   federatedKinds(): { apiVersion: string; kind: string; target: KindInfo; isDefault: boolean }[] {
     const out: { apiVersion: string; kind: string; target: KindInfo; isDefault: boolean }[] = [];
     const seen = new Set<string>();
     for (const t of this.k8sKinds()) {
-      const kind = 'Federated' + t.kind;
+      const kind = federatedKindFor(t.kind);
       if (seen.has(kind)) continue;
       const target = this.targetByKind(t.kind)!;
       seen.add(kind);
-      out.push({ apiVersion: V1BETA1_API, kind, target, isDefault: DEFAULT_FEDERATED_TARGETS.includes(t.kind) });
+      out.push({ apiVersion: V1BETA1_TYPES_API, kind, target, isDefault: DEFAULT_FEDERATED_TARGETS.has(t.kind) });
     }
-    for (const [k, tk] of this.extraFederated) {
-      const [apiVersion, kind] = k.split('|');
-      const target = this.k8s.get(tk) ?? this.loose.get(tk);
-      if (target && !seen.has(kind)) {
-        seen.add(kind);
-        out.push({ apiVersion, kind, target, isDefault: DEFAULT_FEDERATED_TARGETS.includes(target.kind) });
-      }
+    for (const tc of this.types.federatedKinds()) {
+      const kind = tc.federatedKind;
+      if (!kind || !tc.federatedGroup || seen.has(kind)) continue;
+      seen.add(kind);
+      out.push({ apiVersion: federatedApiVersion(tc), kind, target: this.targetOf(tc), isDefault: DEFAULT_FEDERATED_TARGETS.has(tc.targetKind) });
     }
     return out.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.kind.localeCompare(b.kind));
   }
 
-  /** v1alpha1 kinds (template, placement, override). */
-  v1alpha1Kinds(): { kind: string; role: 'template' | 'placement' | 'override'; target: string }[] {
-    const out: { kind: string; role: 'template' | 'placement' | 'override'; target: string }[] = [];
-    for (const t of V1ALPHA1_TEMPLATE_TYPES) {
-      out.push({ kind: `Federated${t}`, role: 'template', target: t });
-      out.push({ kind: `Federated${t}Placement`, role: 'placement', target: t });
-      if (V1ALPHA1_OVERRIDE_FIELDS[t]) out.push({ kind: `Federated${t}Override`, role: 'override', target: t });
+  /** v1alpha1 kinds (template, placement, override) of the type configs. */
+  v1alpha1Kinds(): V1alpha1Kind[] {
+    const out: V1alpha1Kind[] = [];
+    for (const tc of this.types.all) {
+      if (tc.era !== 'v1alpha1') continue;
+      // The Namespace template is core v1 Namespace itself.
+      if (tc.templateKind && tc.templateGroup) out.push({ apiVersion: `${tc.templateGroup}/${tc.templateVersion}`, kind: tc.templateKind, role: 'template', typeConfig: tc });
+      if (tc.placementKind) out.push({ apiVersion: federatedApiVersion(tc), kind: tc.placementKind, role: 'placement', typeConfig: tc });
+      if (tc.overrideKind && tc.overridePath) out.push({ apiVersion: federatedApiVersion(tc), kind: tc.overrideKind, role: 'override', typeConfig: tc });
     }
-    out.push({ kind: 'FederatedNamespacePlacement', role: 'placement', target: 'Namespace' });
     return out;
   }
 
@@ -168,83 +179,61 @@ export class SchemaRegistry {
     });
   }
 
-  /** Replaces the federated types declared by the workspace's FederatedTypeConfigs. */
-  setWorkspaceFederatedTypes(types: { apiVersion: string; kind: string; targetApiVersion: string; targetKind: string; era?: 'v1alpha1' | 'v1beta1' }[]): boolean {
-    const next = new Map<string, string>();
-    const nextAlpha = new Map<string, string>();
-    for (const t of types) {
-      const tk = key(t.targetApiVersion, t.targetKind);
-      if (t.era === 'v1alpha1') nextAlpha.set(t.kind, tk);
-      else next.set(key(t.apiVersion, t.kind), tk);
-      if (!this.k8s.has(tk)) {
-        // A target this Kubernetes version does not serve (extensions/v1beta1 Ingress): no template schema.
-        const slash = t.targetApiVersion.indexOf('/');
-        this.loose.set(tk, {
-          apiVersion: t.targetApiVersion,
-          group: slash < 0 ? '' : t.targetApiVersion.slice(0, slash),
-          version: slash < 0 ? t.targetApiVersion : t.targetApiVersion.slice(slash + 1),
-          kind: t.targetKind,
-          definition: '',
-          namespaced: true,
-        });
-      }
-    }
-    const same =
-      next.size === this.extraFederated.size &&
-      [...next].every(([k, v]) => this.extraFederated.get(k) === v) &&
-      nextAlpha.size === this.v1alpha1Targets.size &&
-      [...nextAlpha].every(([k, v]) => this.v1alpha1Targets.get(k) === v);
-    this.extraFederated = next;
-    this.v1alpha1Targets = nextAlpha;
-    return !same;
+  /** Uses the type configs of a workspace analysis; true when that changes the schemas. */
+  setTypes(types: TypeIndex): boolean {
+    if (types === this.types) return false;
+    this.types = types;
+    const sig = typesSignature(types);
+    if (sig === this.typesKey) return false;
+    this.typesKey = sig;
+    return true;
   }
 
-  /** What an apiVersion/kind pair is; undefined for kinds outside every known group. */
+  /** What an apiVersion/kind pair is (the engine's classifier decides); undefined for kinds outside every known group. */
   categorize(apiVersion: string, kind: string): KindCategory | { type: 'unknown-kind'; group: string } | undefined {
     if (kind === 'List' && apiVersion === 'v1') return { type: 'list' };
     const k = key(apiVersion, kind);
     const info = this.k8s.get(k);
     if (info) return { type: 'k8s', info };
     if (KUBEFED_KINDS[k]) return { type: 'kubefed' };
-    const extra = this.extraFederated.get(k);
-    if (extra) {
-      const target = this.k8s.get(extra) ?? this.loose.get(extra);
-      if (target) return { type: 'federated', era: 'v1beta1', target };
-    }
-    const slash = apiVersion.indexOf('/');
-    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-    if (group === FEDERATED_GROUP && kind.startsWith('Federated')) {
-      const target = this.targetByKind(kind.slice('Federated'.length));
-      if (target) return { type: 'federated', era: 'v1beta1', target };
-      return { type: 'unknown-kind', group };
-    }
-    if (apiVersion === V1ALPHA1_API) {
-      const m = /^Federated(\w+?)(Placement|Override)?$/.exec(kind);
-      if (m) {
-        const base = m[1];
-        if (m[2] === 'Placement' && (V1ALPHA1_TEMPLATE_TYPES.includes(base) || base === 'Namespace')) {
-          return { type: 'v1alpha1-placement', target: this.targetByKind(base) };
-        }
-        const tk = this.v1alpha1Targets.get(`Federated${base}`);
-        const target = (tk ? this.k8s.get(tk) ?? this.loose.get(tk) : undefined) ?? this.targetByKind(base);
-        if (target && m[2] === 'Override' && V1ALPHA1_OVERRIDE_FIELDS[base]) {
-          return { type: 'v1alpha1-override', target, field: V1ALPHA1_OVERRIDE_FIELDS[base] };
-        }
-        if (target && !m[2] && V1ALPHA1_TEMPLATE_TYPES.includes(base)) return { type: 'v1alpha1-template', target };
+    const group = groupOf(apiVersion);
+    const r = this.types.classifyKind(group, kind);
+    switch (r.role) {
+      case 'federated':
+        return { type: 'federated', era: 'v1beta1', target: this.targetOf(r.typeConfig) };
+      case 'template':
+        return { type: 'v1alpha1-template', target: this.targetOf(r.typeConfig) };
+      case 'placement':
+        return { type: 'v1alpha1-placement', target: this.targetOf(r.typeConfig) };
+      case 'override':
+        return r.typeConfig.overridePath ? { type: 'v1alpha1-override', target: this.targetOf(r.typeConfig), field: r.typeConfig.overridePath } : undefined;
+      case 'unknown-federated': {
+        // A kind `kubefedctl enable` would create (Federated<Kind> in types.kubefed.io) still gets its schema.
+        const targetKind = group === V1BETA1_TYPES ? targetKindOf(kind) : undefined;
+        const target = targetKind ? this.targetByKind(targetKind) : undefined;
+        return target ? { type: 'federated', era: 'v1beta1', target } : { type: 'unknown-kind', group };
       }
-      return { type: 'unknown-kind', group };
     }
-    if (CLOSED_GROUPS.has(group) || this.groups.has(group)) return { type: 'unknown-kind', group };
+    if (KUBEFED_GROUPS.has(group) || this.groups.has(group)) return { type: 'unknown-kind', group };
     return undefined;
+  }
+
+  /** The engine's role of an object, with the type configs the schemas are built from. */
+  roleOf(o: JsonObject): ObjectRole {
+    return this.types.classify(o);
+  }
+
+  /** The engine's reading of a kind: does it report this kind itself (unknown-federated-kind)? */
+  engineReportsKind(apiVersion: string, kind: string): boolean {
+    return this.types.classifyKind(groupOf(apiVersion), kind).role === 'unknown-federated';
   }
 
   /** Kinds of the same group, nearest first, for "did you mean" messages and quick fixes. */
   suggestKinds(apiVersion: string, kind: string, max = 3): { apiVersion: string; kind: string }[] {
-    const slash = apiVersion.indexOf('/');
-    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const group = groupOf(apiVersion);
     let candidates: { apiVersion: string; kind: string }[] = [];
-    if (group === FEDERATED_GROUP) candidates = this.federatedKinds().map((f) => ({ apiVersion, kind: f.kind }));
-    else if (apiVersion === V1ALPHA1_API) candidates = this.v1alpha1Kinds().map((f) => ({ apiVersion, kind: f.kind }));
+    if (group === V1BETA1_TYPES) candidates = this.federatedKinds().map((f) => ({ apiVersion, kind: f.kind }));
+    else if (group === V1ALPHA1_CORE) candidates = this.v1alpha1Kinds().map((f) => ({ apiVersion, kind: f.kind }));
     else {
       candidates = this.kubefedKinds().filter((k) => k.apiVersion.startsWith(group + '/') || k.apiVersion === apiVersion);
       for (const k of this.k8s.values()) if (k.group === group) candidates.push({ apiVersion: k.apiVersion, kind: k.kind });
@@ -502,20 +491,4 @@ export class SchemaRegistry {
   /** Well-known definition names, for callers that build schemas (placement selectors etc.). */
   static readonly OBJECT_META = OBJECT_META;
   static readonly LABEL_SELECTOR = LABEL_SELECTOR;
-}
-
-
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
 }

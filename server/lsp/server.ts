@@ -51,29 +51,15 @@ let workspaceFolders: WorkspaceFolder[] = [];
 let canWatchFiles = false;
 let canConfigure = false;
 let lastInventory = '';
-let lastFederatedTypes = '';
 
 docs.onChange((uris) => diagnostics.schedule(uris));
 
 diagnostics.afterAnalysis(() => {
   const a = ws.analysis();
   // Federated types declared by workspace FederatedTypeConfigs change the schemas.
-  const types = a.types.all
-    .filter((t) => (t.era === 'v1beta1' ? t.federatedKind && t.federatedGroup : t.templateKind))
-    .map((t) => ({
-      era: t.era,
-      apiVersion: t.era === 'v1beta1' ? `${t.federatedGroup}/${t.federatedVersion ?? 'v1beta1'}` : `${t.templateGroup ?? ''}/${t.templateVersion ?? ''}`,
-      kind: (t.era === 'v1beta1' ? t.federatedKind : t.templateKind) as string,
-      targetApiVersion: t.targetGroup ? `${t.targetGroup}/${t.targetVersion}` : t.targetVersion,
-      targetKind: t.targetKind,
-    }));
-  const tkey = JSON.stringify(types);
-  if (tkey !== lastFederatedTypes) {
-    lastFederatedTypes = tkey;
-    if (schemas.setWorkspaceFederatedTypes(types)) {
-      bumpSchemaGeneration();
-      diagnostics.revalidateAll();
-    }
+  if (schemas.setTypes(a.types)) {
+    bumpSchemaGeneration();
+    diagnostics.revalidateAll();
   }
   const inv = JSON.stringify(a.clusters.map((c) => [c.name, c.labels, c.source, c.ready ?? null]));
   if (inv !== lastInventory) {

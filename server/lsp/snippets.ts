@@ -1,7 +1,7 @@
 /**
  * Snippets for new federated resources of each kind, both API eras.
  */
-import { V1ALPHA1_TEMPLATE_TYPES } from './kubefedSchemas.ts';
+import { federatedApiVersion, type TypeConfig } from '../engine/typeconfigs.ts';
 import type { KindInfo } from './schemas.ts';
 
 /** A workload spec with replicas and one container (Deployment, ReplicaSet). */
@@ -77,11 +77,11 @@ export interface Snippet {
 }
 
 /** A v1beta1 federated resource of the target kind. */
-export function v1beta1Snippet(kind: string, target: KindInfo, cluster: string): Snippet {
+export function v1beta1Snippet(apiVersion: string, kind: string, target: KindInfo, cluster: string): Snippet {
   const isNs = target.kind === 'Namespace' && target.group === '';
   const body = BODIES[target.kind] ?? ['spec: {}'];
   const lines = [
-    `apiVersion: types.kubefed.io/v1beta1`,
+    `apiVersion: ${apiVersion}`,
     `kind: ${kind}`,
     'metadata:',
     isNs ? '  name: ${1:namespace}' : '  name: ${1:name}',
@@ -94,29 +94,30 @@ export function v1beta1Snippet(kind: string, target: KindInfo, cluster: string):
   ];
   return {
     label: `${kind} (v1beta1)`,
-    detail: `New federated ${target.kind}: template, placement, overrides (types.kubefed.io/v1beta1)`,
+    detail: `New federated ${target.kind}: template, placement, overrides (${apiVersion})`,
     text: lines.join('\n').replace(/\$APP/g, '${1:name}') + '\n',
   };
 }
 
-/** A v1alpha1 federated resource: template + placement (+ override where the type has one). */
-export function v1alpha1Snippet(target: KindInfo, cluster: string, withOverride: boolean, overrideField?: string): Snippet {
-  const api = 'core.federation.k8s.io/v1alpha1';
+/** A v1alpha1 federated resource of a type config: template + placement (+ override where the type has one). */
+export function v1alpha1Snippet(target: KindInfo, tc: TypeConfig, cluster: string): Snippet {
+  const templateApi = `${tc.templateGroup}/${tc.templateVersion}`;
+  const api = federatedApiVersion(tc);
   const meta = ['metadata:', '  name: ${1:name}', '  namespace: ${2:namespace}'];
   const body = BODIES[target.kind] ?? [];
   const docs = [
-    [`apiVersion: ${api}`, `kind: Federated${target.kind}`, ...meta, 'spec:', '  template:', ...indent(body, 4)],
-    [`apiVersion: ${api}`, `kind: Federated${target.kind}Placement`, ...meta, 'spec:', '  clusterNames:', `  - \${3:${cluster}}`],
+    [`apiVersion: ${templateApi}`, `kind: ${tc.templateKind}`, ...meta, 'spec:', '  template:', ...indent(body, 4)],
+    [`apiVersion: ${api}`, `kind: ${tc.placementKind}`, ...meta, 'spec:', '  clusterNames:', `  - \${3:${cluster}}`],
   ];
-  if (withOverride && overrideField) {
+  const overrideField = tc.overridePath?.[tc.overridePath.length - 1];
+  const withOverride = !!(tc.overrideKind && overrideField);
+  if (withOverride) {
     const v = overrideField === 'data' ? ['    data:', '      ${8:key}: ${9:value}'] : [`    ${overrideField}: \${9:1}`];
-    docs.push([`apiVersion: ${api}`, `kind: Federated${target.kind}Override`, ...meta, 'spec:', '  overrides:', `  - clusterName: \${3:${cluster}}`, ...v]);
+    docs.push([`apiVersion: ${api}`, `kind: ${tc.overrideKind}`, ...meta, 'spec:', '  overrides:', `  - clusterName: \${3:${cluster}}`, ...v]);
   }
   return {
-    label: `Federated${target.kind} (v1alpha1)`,
-    detail: `New v1alpha1 federated ${target.kind}: template + placement${withOverride ? ' + override' : ''} (core.federation.k8s.io)`,
+    label: `${tc.templateKind} (v1alpha1)`,
+    detail: `New v1alpha1 federated ${target.kind}: template + placement${withOverride ? ' + override' : ''} (${tc.templateGroup})`,
     text: docs.map((d) => d.join('\n').replace(/\$APP/g, '${1:name}')).join('\n---\n') + '\n',
   };
 }
-
-export const V1ALPHA1_TYPES = V1ALPHA1_TEMPLATE_TYPES;

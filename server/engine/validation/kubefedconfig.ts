@@ -204,16 +204,9 @@ function present(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
 
-/**
- * ValidateKubeFedConfig(config, old): `oldConfig` given means an update, where spec.scope is
- * immutable.
- */
-export function validateKubeFedConfig(config: unknown, oldConfig?: unknown): FieldError[] {
-  const errs: FieldError[] = [];
-  const spec = own(config, 'spec');
-  const specPath = 'spec';
-
-  const scopePath = child(specPath, 'scope');
+/** spec.scope: Cluster or Namespaced, immutable on update. */
+function validateScope(spec: unknown, oldConfig: unknown, errs: FieldError[]): void {
+  const scopePath = child('spec', 'scope');
   const scope = readString(own(spec, 'scope'), scopePath, errs);
   if (scope !== undefined) errs.push(...enumString(scopePath, scope, ['Cluster', 'Namespaced']));
   if (oldConfig !== undefined && oldConfig !== null && scope !== undefined) {
@@ -221,42 +214,41 @@ export function validateKubeFedConfig(config: unknown, oldConfig?: unknown): Fie
     const old = typeof oldScope === 'string' ? oldScope : '';
     if (old !== scope) errs.push(invalid(scopePath, scope, 'field is immutable'));
   }
+}
 
-  const duration = own(spec, 'controllerDuration');
-  const durationPath = child(specPath, 'controllerDuration');
-  if (!present(duration)) errs.push(required(durationPath));
-  else {
-    durationField(duration, 'availableDelay', durationPath, errs);
-    durationField(duration, 'unavailableDelay', durationPath, errs);
-  }
-
+/** spec.leaderElect: durations ordered lease > renew > retry*jitter, and the lock type. */
+function validateLeaderElect(spec: unknown, errs: FieldError[]): void {
   const elect = own(spec, 'leaderElect');
-  const electPath = child(specPath, 'leaderElect');
-  if (!present(elect)) errs.push(required(electPath));
-  else {
-    const lease = durationField(elect, 'leaseDuration', electPath, errs);
-    const renew = durationField(elect, 'renewDeadline', electPath, errs);
-    const retry = durationField(elect, 'retryPeriod', electPath, errs);
-    if (lease !== undefined && renew !== undefined && lease <= renew) {
-      errs.push(invalid(child(electPath, 'leaseDuration'), goRaw(formatGoDuration(lease)), 'leaseDuration must be greater than renewDeadline'));
-    }
-    if (renew !== undefined && retry !== undefined && renew <= BigInt(Math.trunc(Number(retry) * LEADER_ELECTION_JITTER_FACTOR))) {
-      errs.push(
-        invalid(
-          child(electPath, 'renewDeadline'),
-          goRaw(formatGoDuration(renew)),
-          `renewDeadline must be greater than retryPeriod*JitterFactor(${LEADER_ELECTION_JITTER_FACTOR.toFixed(1)})`,
-        ),
-      );
-    }
-    const lockPath = child(electPath, 'resourceLock');
-    const lock = readOptionalString(own(elect, 'resourceLock'), lockPath, errs);
-    if (lock === null) errs.push(required(lockPath));
-    else if (lock !== undefined) errs.push(...enumString(lockPath, lock, ['configmaps', 'endpoints']));
+  const electPath = child('spec', 'leaderElect');
+  if (!present(elect)) {
+    errs.push(required(electPath));
+    return;
   }
+  const lease = durationField(elect, 'leaseDuration', electPath, errs);
+  const renew = durationField(elect, 'renewDeadline', electPath, errs);
+  const retry = durationField(elect, 'retryPeriod', electPath, errs);
+  if (lease !== undefined && renew !== undefined && lease <= renew) {
+    errs.push(invalid(child(electPath, 'leaseDuration'), goRaw(formatGoDuration(lease)), 'leaseDuration must be greater than renewDeadline'));
+  }
+  if (renew !== undefined && retry !== undefined && renew <= BigInt(Math.trunc(Number(retry) * LEADER_ELECTION_JITTER_FACTOR))) {
+    errs.push(
+      invalid(
+        child(electPath, 'renewDeadline'),
+        goRaw(formatGoDuration(renew)),
+        `renewDeadline must be greater than retryPeriod*JitterFactor(${LEADER_ELECTION_JITTER_FACTOR.toFixed(1)})`,
+      ),
+    );
+  }
+  const lockPath = child(electPath, 'resourceLock');
+  const lock = readOptionalString(own(elect, 'resourceLock'), lockPath, errs);
+  if (lock === null) errs.push(required(lockPath));
+  else if (lock !== undefined) errs.push(...enumString(lockPath, lock, ['configmaps', 'endpoints']));
+}
 
+/** spec.featureGates: known names, once each, Enabled or Disabled. */
+function validateFeatureGates(spec: unknown, errs: FieldError[]): void {
   const gates = own(spec, 'featureGates');
-  const gatesPath = child(specPath, 'featureGates');
+  const gatesPath = child('spec', 'featureGates');
   if (!present(gates)) errs.push(required(gatesPath));
   else if (!Array.isArray(gates)) errs.push(wrongType(gatesPath, gates, '[]FeatureGatesConfig'));
   else {
@@ -276,6 +268,44 @@ export function validateKubeFedConfig(config: unknown, oldConfig?: unknown): Fie
       if (conf !== undefined) errs.push(...enumString(confPath, conf, ['Enabled', 'Disabled']));
     }
   }
+}
+
+/** spec.syncController: adoptResources (required) and, when set, maxConcurrentReconciles. */
+function validateSyncController(spec: unknown, errs: FieldError[]): void {
+  const sync = own(spec, 'syncController');
+  const syncPath = child('spec', 'syncController');
+  const adoptPath = child(syncPath, 'adoptResources');
+  if (!present(sync)) errs.push(required(syncPath));
+  else {
+    const adopt = readOptionalString(own(sync, 'adoptResources'), adoptPath, errs);
+    if (adopt === null) errs.push(required(adoptPath));
+    else if (adopt !== undefined) {
+      intField(sync, 'maxConcurrentReconciles', syncPath, errs);
+      errs.push(...enumString(adoptPath, adopt, ['Enabled', 'Disabled']));
+    }
+  }
+}
+
+/**
+ * ValidateKubeFedConfig(config, old): `oldConfig` given means an update, where spec.scope is
+ * immutable.
+ */
+export function validateKubeFedConfig(config: unknown, oldConfig?: unknown): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = own(config, 'spec');
+  const specPath = 'spec';
+  validateScope(spec, oldConfig, errs);
+
+  const duration = own(spec, 'controllerDuration');
+  const durationPath = child(specPath, 'controllerDuration');
+  if (!present(duration)) errs.push(required(durationPath));
+  else {
+    durationField(duration, 'availableDelay', durationPath, errs);
+    durationField(duration, 'unavailableDelay', durationPath, errs);
+  }
+
+  validateLeaderElect(spec, errs);
+  validateFeatureGates(spec, errs);
 
   const health = own(spec, 'clusterHealthCheck');
   const healthPath = child(specPath, 'clusterHealthCheck');
@@ -287,18 +317,7 @@ export function validateKubeFedConfig(config: unknown, oldConfig?: unknown): Fie
     durationField(health, 'timeout', healthPath, errs);
   }
 
-  const sync = own(spec, 'syncController');
-  const syncPath = child(specPath, 'syncController');
-  const adoptPath = child(syncPath, 'adoptResources');
-  if (!present(sync)) errs.push(required(syncPath));
-  else {
-    const adopt = readOptionalString(own(sync, 'adoptResources'), adoptPath, errs);
-    if (adopt === null) errs.push(required(adoptPath));
-    else if (adopt !== undefined) {
-      intField(sync, 'maxConcurrentReconciles', syncPath, errs);
-      errs.push(...enumString(adoptPath, adopt, ['Enabled', 'Disabled']));
-    }
-  }
+  validateSyncController(spec, errs);
 
   const status = own(spec, 'statusController');
   const statusPath = child(specPath, 'statusController');
