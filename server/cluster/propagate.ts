@@ -16,9 +16,8 @@ import type { Era } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { deepEqual, isObject } from '../engine/json.ts';
 import { MANAGED_LABEL, FEDERATED_RESOURCE_ANNOTATION } from '../engine/managed.ts';
-import { pruneScope, prunedFor, type ClusterPlan } from '../engine/plan.ts';
+import { pruneScope, prunedFor, pruneTargetTypes, type ClusterPlan } from '../engine/plan.ts';
 import { describeRef, isNamespaceTarget, resourceKeyOf, sourceOf, targetRefOf, type ObjectRef } from '../engine/targets.ts';
-import { builtinTypeConfigs, typeConfigFromFtc, type TypeConfig } from '../engine/typeconfigs.ts';
 import { ApiError, apiVersionOf, type Connections, type ResourceInfo } from './client.ts';
 import { applyBody } from './desired.ts';
 import { normalize } from './normalize.ts';
@@ -325,23 +324,6 @@ function unchanged(before: JsonObject, after: JsonObject, dryRun: boolean): bool
 // ---------------------------------------------------------------------------------------------
 // Prune
 
-/** Every target type a federated resource can have: built-in configs of both eras and workspace FTCs. */
-export function knownTargetTypes(ws: Workspace): TypeConfig[] {
-  const all = [...builtinTypeConfigs('v1beta1'), ...builtinTypeConfigs('v1alpha1')];
-  for (const o of ws.analysis().objects) {
-    if (o.role.role !== 'ftc') continue;
-    const tc = typeConfigFromFtc(o.object);
-    if (tc) all.push(tc);
-  }
-  const seen = new Set<string>();
-  return all.filter((t) => {
-    const k = `${t.targetGroup}|${t.targetVersion}|${t.targetKind}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 async function prune(s: ClusterSession, ws: Workspace, resources: FederatedResource[], opt: PropagateOptions, emit: Emit): Promise<void> {
   const scope = pruneScope(resources);
   const signal = opt.signal;
@@ -349,7 +331,7 @@ async function prune(s: ClusterSession, ws: Workspace, resources: FederatedResou
   const found: { info: ResourceInfo; ref: ObjectRef; key: string }[] = [];
   const seen = new Set<string>();
   await Promise.all(
-    knownTargetTypes(ws).map(async (tc) => {
+    pruneTargetTypes(ws).map(async (tc) => {
       const av = apiVersionOf(tc.targetGroup, tc.targetVersion);
       const info = await s.sem.run(() => c.resourceFor(av, tc.targetKind, signal), signal);
       if (!info) return;

@@ -21,6 +21,8 @@ import { federatedObjectOf, renderFor } from './resources.ts';
 import { deleteOptions } from './deletion.ts';
 import { FEDERATED_RESOURCE_ANNOTATION, hasManagedLabel, isExplicitlyUnmanaged, MANAGED_LABEL, stringMap } from './managed.ts';
 import { syncDecision } from './sync.ts';
+import { builtinTypeConfigsOfBothEras, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
+import type { Workspace } from './workspace.ts';
 import { describeRef, isNamespaceTarget, resourceKeyOf, targetRefOf, type ObjectRef } from './targets.ts';
 
 export type PlanOperation = 'create' | 'update' | 'none' | 'delete' | 'removeManagedLabel';
@@ -211,6 +213,23 @@ export function pruneScope(resources: readonly FederatedResource[]): PruneScope 
     else clusterScoped = true;
   }
   return { namespaces, clusterScoped, keys: new Set(resources.map(resourceKeyOf)) };
+}
+
+/** Every target type a federated resource can have: the built-in configs of both eras and the workspace's FTCs. */
+export function pruneTargetTypes(ws: Workspace): TypeConfig[] {
+  const all = builtinTypeConfigsOfBothEras();
+  for (const o of ws.analysis().objects) {
+    if (o.role.role !== 'ftc') continue;
+    const tc = typeConfigFromFtc(o.object);
+    if (tc) all.push(tc);
+  }
+  const seen = new Set<string>();
+  return all.filter((t) => {
+    const k = `${t.targetGroup}|${t.targetVersion}|${t.targetKind}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /**
