@@ -5,7 +5,7 @@
  */
 export { Workspace } from '../server/engine/workspace.ts';
 export { objectLocation } from '../server/engine/objects.ts';
-export { clustersFromFile } from '../server/engine/inventory.ts';
+export { clustersFromFile, clustersFromSettings } from '../server/engine/inventory.ts';
 export { loadKubeconfig, KubeconfigError } from '../server/cluster/kubeconfig.ts';
 export { Connections, ApiError } from '../server/cluster/client.ts';
 export { openRunClusters } from '../server/cluster/clusters.ts';

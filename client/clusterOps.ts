@@ -180,8 +180,7 @@ export async function prepareRun(scope: Scope, signal?: AbortSignal, s: KubefedS
       warnings.push(`kubefed.clustersFile ${s.clustersFile}: ${(err as Error).message}`);
     }
   }
-  const fromSettings = s.clusters.filter((c) => c.labels && Object.keys(c.labels).length);
-  if (fromSettings.length) ws.setClusterSource('settings', fromSettings.map((c) => ({ name: c.name, labels: { ...c.labels }, source: 'settings' as const })));
+  ws.setClusterSource('settings', m.clustersFromSettings(s.clusters));
   const { path } = kubeconfigPath(s);
   const run = await m.openRunClusters(ws, {
     kubeconfig: { path },
@@ -191,12 +190,8 @@ export async function prepareRun(scope: Scope, signal?: AbortSignal, s: KubefedS
     signal,
   });
   warnings.push(...run.warnings);
-  const known = ws.clusters().map((c) => c.name);
-  let clusters = known;
-  if (s.clusters.length) {
-    clusters = s.clusters.map((c) => c.name).filter((n) => known.includes(n));
-    for (const c of s.clusters) if (!known.includes(c.name)) warnings.push(`kubefed.clusters names ${c.name}, which no KubeFedCluster, clusters file or kubeconfig context declares`);
-  }
+  // `kubefed.clusters` names the members to act on (they are members: clustersFromSettings).
+  const clusters = s.clusters.length ? [...new Set(s.clusters.map((c) => c.name))] : ws.clusters().map((c) => c.name);
   const resources = ws.resources().filter((r) => r.main && inScope(m, r, scope));
   // The run sees every file (namespaces, type configs, v1alpha1 parts elsewhere) but acts on the
   // scope's resources only.

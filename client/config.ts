@@ -23,7 +23,7 @@ export type SchemaStrictness = 'strict' | 'normal' | 'off';
 export interface KubefedSettings {
   /** Path of the kubeconfig ('' = $KUBECONFIG or ~/.kube/config). */
   kubeconfig: string;
-  /** The clusters of the federation; empty = every context of the kubeconfig. */
+  /** The members of the federation (each entry declares one); empty = every declared cluster. */
   clusters: ClusterSetting[];
   /** Context of the KubeFed host cluster ('' = the kubeconfig's current context). */
   hostCluster: string;

@@ -45,8 +45,8 @@ function testFiles(dir) {
 }
 
 step('build', process.execPath, ['esbuild.mjs']);
-step('layer rules (dependency-cruiser, .dependency-cruiser.cjs)', process.execPath, [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'server', 'client', 'webview', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']);
 step('typecheck (tsc, strict)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+step('layer rules (dependency-cruiser, .dependency-cruiser.cjs)', process.execPath, [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'server', 'client', 'webview', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']);
 
 if (wanted.includes('cluster') || wanted.includes('e2e')) {
   if (existsSync(join(root, 'test/clusters/build.mjs'))) {

@@ -1,10 +1,10 @@
 /** Builds the engine workspace for a command: input files plus clusters from --clusters / --kubeconfig. */
-import { readFileSync } from 'node:fs';
 import { Workspace } from '../engine/workspace.ts';
 import { clustersFromFile, clustersFromKubeconfig } from '../engine/inventory.ts';
 import type { Parsed } from './args.ts';
 import { flag } from './args.ts';
 import { readInputs, InputError, type InputFile } from './files.ts';
+import { readYamlFileSync } from '../files/yamlFiles.ts';
 
 export interface Context {
   ws: Workspace;
@@ -18,12 +18,7 @@ export function buildContext(p: Parsed): Context {
   const warnings: string[] = [];
   for (const f of inputs) ws.setFile(f.path, f.text);
   const clustersFile = flag(p, 'clusters');
-  if (clustersFile) {
-    const { clusters, errors } = clustersFromFile(readText(clustersFile), clustersFile);
-    warnings.push(...errors);
-    if (clusters.length === 0) warnings.push(`${clustersFile}: no KubeFedCluster objects found`);
-    ws.setClusterSource('clusters-file', clusters);
-  }
+  if (clustersFile) addClustersFile(ws, clustersFile, warnings);
   const kubeconfig = flag(p, 'kubeconfig');
   if (kubeconfig) {
     const { clusters } = clustersFromKubeconfig(readText(kubeconfig));
@@ -33,10 +28,17 @@ export function buildContext(p: Parsed): Context {
   return { ws, inputs, warnings };
 }
 
+/** `--clusters FILE`: its KubeFedCluster objects become the `clusters-file` source of `ws` (every command). */
+export function addClustersFile(ws: Workspace, path: string, warnings: string[]): void {
+  const { clusters, errors } = clustersFromFile(readText(path), path);
+  warnings.push(...errors);
+  if (clusters.length === 0) warnings.push(`${path}: no KubeFedCluster objects found`);
+  ws.setClusterSource('clusters-file', clusters);
+}
+
+/** A file named by a flag, by the loader's rules (size limit, messages). */
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const r = readYamlFileSync(path);
+  if ('error' in r) throw new InputError(r.error);
+  return r.text;
 }

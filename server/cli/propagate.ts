@@ -1,7 +1,6 @@
 /** kfed propagate: push federated resources to the member clusters, as KubeFed's sync controller would. */
-import { readFileSync } from 'node:fs';
 import { Workspace } from '../engine/workspace.ts';
-import { clustersFromFile } from '../engine/inventory.ts';
+import { addClustersFile } from './context.ts';
 import type { Parsed } from './args.ts';
 import { flag, flags, UsageError } from './args.ts';
 import { InputError, readInputs } from './files.ts';
@@ -62,17 +61,7 @@ export async function openClusterRun(p: Parsed, io: CliIO, extraClusters: string
   for (const f of inputs) ws.setFile(f.path, f.text);
   const notes: string[] = [];
   const clustersFile = flag(p, 'clusters');
-  if (clustersFile) {
-    let text: string;
-    try {
-      text = readFileSync(clustersFile, 'utf8');
-    } catch {
-      throw new InputError(`${clustersFile}: cannot read`);
-    }
-    const { clusters, errors } = clustersFromFile(text, clustersFile);
-    notes.push(...errors);
-    ws.setClusterSource('clusters-file', clusters);
-  }
+  if (clustersFile) addClustersFile(ws, clustersFile, notes);
   let run: RunClusters;
   try {
     run = await openRunClusters(ws, {

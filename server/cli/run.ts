@@ -5,7 +5,7 @@
  */
 import { parseArgs, flag, flags, UsageError, type FlagSpec } from './args.ts';
 import { buildContext } from './context.ts';
-import { InputError } from './files.ts';
+import { InputError, MAX_FILE_BYTES } from './files.ts';
 import { validate } from './validate.ts';
 import { render } from './render.ts';
 import { schedule } from './schedule.ts';
@@ -86,10 +86,15 @@ function help(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`),
     '',
+    'Inputs: files, folders (*.yaml and *.yml; dependency, build and dot-folders skipped; files',
+    `over ${MAX_FILE_BYTES / 1048576} MB not read) and - for standard input (positions <stdin>:line:col).`,
+    '',
     'Clusters come from KubeFedCluster/FederatedCluster objects in the inputs, --clusters FILE',
-    '(a YAML file of KubeFedCluster objects) and --kubeconfig FILE (one cluster per context).',
-    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map);',
-    '--host-context reads the KubeFedClusters of a KubeFed host. Input files are never written.',
+    '(a YAML file of KubeFedCluster objects) and, for propagate and diff, --host-context (the',
+    'KubeFedClusters of a KubeFed host); the contexts of --kubeconfig FILE are clusters only when',
+    'none of these declares one.',
+    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map).',
+    'Input files are never written.',
     '',
     'Exit codes: 0 ok, 1 findings (errors; diff --exit-code: differences), 2 usage or input error,',
     '130 cancelled (propagate, diff).',

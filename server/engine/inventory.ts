@@ -34,12 +34,17 @@ export function readinessOf(o: JsonObject): boolean | undefined {
   return isClusterReady(own(o, 'status'));
 }
 
+/** The string-valued entries of a label map. */
+function stringLabels(l: unknown): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (isObject(l)) for (const [k, v] of Object.entries(l)) if (typeof v === 'string') labels[k] = v;
+  return labels;
+}
+
 export function clusterFromObject(o: JsonObject, source: ClusterSource, location?: Location): ClusterInfo | undefined {
   const name = getPath(o, ['metadata', 'name']);
   if (typeof name !== 'string' || !name) return undefined;
-  const labels: Record<string, string> = {};
-  const l = getPath(o, ['metadata', 'labels']);
-  if (isObject(l)) for (const [k, v] of Object.entries(l)) if (typeof v === 'string') labels[k] = v;
+  const labels = stringLabels(getPath(o, ['metadata', 'labels']));
   const endpoint = getPath(o, ['spec', 'apiEndpoint']);
   return {
     name,
@@ -71,6 +76,20 @@ export function clustersFromFile(text: string, uri = 'clusters'): { clusters: Cl
     }
   }
   return { clusters, errors };
+}
+
+/**
+ * The members the editor settings name (`kubefed.clusters`: `{name, context?, labels?}`): every
+ * named entry is a cluster with its labels, for the language server as for a run.
+ */
+export function clustersFromSettings(entries: readonly unknown[] | undefined): ClusterInfo[] {
+  const out: ClusterInfo[] = [];
+  for (const e of entries ?? []) {
+    const name = own(e, 'name');
+    if (typeof name !== 'string' || !name) continue;
+    out.push({ name, labels: stringLabels(own(e, 'labels')), source: 'settings' });
+  }
+  return out;
 }
 
 /** One cluster per kubeconfig context; the context name is the cluster name (no labels). */

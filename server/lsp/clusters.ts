@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { Location } from 'vscode-languageserver';
-import { clustersFromFile, clustersFromKubeconfig, type ClusterInfo } from '../engine/index.ts';
+import { clustersFromFile, clustersFromKubeconfig, clustersFromSettings, type ClusterInfo } from '../engine/index.ts';
 import type { ServerContext } from './context.ts';
 import { pathToUri, uriToPath } from './documents.ts';
 
@@ -66,10 +66,7 @@ export class ClusterSources {
     }
     ws.setClusterSource('clusters-file', fromFile);
 
-    const fromSettings: ClusterInfo[] = (settings.clusters ?? [])
-      .filter((c) => c && typeof c.name === 'string' && c.name)
-      .map((c) => ({ name: c.name, labels: { ...(c.labels ?? {}) }, source: 'settings' as const }));
-    ws.setClusterSource('settings', fromSettings);
+    ws.setClusterSource('settings', clustersFromSettings(settings.clusters));
   }
 }
 

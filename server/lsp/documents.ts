@@ -114,7 +114,7 @@ export class DocumentManager {
     this.open.delete(uri);
     // Back to the disk version when the file belongs to the workspace, else forget it.
     const p = uriToPath(uri);
-    if (p && this.inFolders(p) && isYamlUri(uri)) {
+    if (p && this.folders.length && this.inIndex(p) && isYamlUri(uri)) {
       const text = await readText(p);
       if (this.open.has(uri)) return;
       if (text !== undefined) {
@@ -131,6 +131,18 @@ export class DocumentManager {
 
   private inFolders(p: string): boolean {
     return this.folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : f + '/'));
+  }
+
+  /**
+   * Whether a file on disk is part of the index by the loader's rules: under a workspace folder
+   * (any file when there is none), not inside a skipped folder (`node_modules`, `.git`, …).
+   */
+  private inIndex(p: string): boolean {
+    if (!this.folders.length) return true;
+    return this.folders.some((f) => {
+      const base = f.endsWith('/') ? f : f + '/';
+      return p.startsWith(base) && !inSkippedFolder(p.slice(base.length));
+    });
   }
 
   folderPaths(): string[] {
@@ -298,7 +310,7 @@ export class DocumentManager {
       }
       return;
     }
-    if (this.folders.length && !this.inFolders(p)) return;
+    if (!this.inIndex(p)) return;
     const text = await readText(p);
     if (text === undefined || this.open.has(uri)) return;
     if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) return;

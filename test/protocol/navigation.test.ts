@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol';
@@ -173,6 +173,24 @@ describe('files changing on disk', () => {
     await cleared;
     const p2 = await c.request<{ resources: { name: string }[] }>('kubefed/placement', {});
     assert.ok(!p2.resources.some((r) => r.name === 'extra'));
+  });
+
+  it('a watched change inside a skipped folder is not indexed (the loader rules)', async () => {
+    const text = 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: NAME\n  namespace: demo\nspec:\n  template: {}\n  placement:\n    clusters:\n    - name: cluster1\n';
+    const skipped = join(dir, 'node_modules', 'chart', 'dep.yaml');
+    const kept = join(dir, 'charts', 'kept.yaml');
+    mkdirSync(join(dir, 'node_modules', 'chart'), { recursive: true });
+    mkdirSync(join(dir, 'charts'), { recursive: true });
+    writeFileSync(skipped, text.replace('NAME', 'in-node-modules'));
+    writeFileSync(kept, text.replace('NAME', 'in-charts'));
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(skipped), type: 1 }, { uri: uriOf(kept), type: 1 }] });
+    await c.request('kubefed/stats', {});
+    const names = (await c.request<{ resources: { name: string }[] }>('kubefed/placement', {})).resources.map((r) => r.name);
+    assert.ok(names.includes('in-charts'), names.join());
+    assert.ok(!names.includes('in-node-modules'), names.join());
+    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+    rmSync(join(dir, 'charts'), { recursive: true, force: true });
+    await c.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(kept), type: 3 }] });
   });
 
   it('watches the folders itself when the client cannot', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -136,4 +136,78 @@ test('the kfed entry point sets the exit code', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'server', 'cli', 'main.ts'), 'validate', sample], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /federated resources: 0 error\(s\)/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// `-` is standard input, in the built CLI (dist/cli.js): `helm template … | kfed validate -`.
+
+const builtCli = join(root, 'dist', 'cli.js');
+
+function piped(args: string[], input: string): { status: number | null; stdout: string; stderr: string } {
+  // npm test builds dist/ first; a single-file run builds the CLI bundle when it is missing.
+  if (!existsSync(builtCli)) spawnSync(process.execPath, [join(root, 'esbuild.mjs'), 'cli'], { cwd: root, stdio: 'ignore' });
+  return spawnSync(process.execPath, [builtCli, ...args], { input, encoding: 'utf8' });
+}
+
+const STDIN_FEDERATION = [
+  'apiVersion: types.kubefed.io/v1beta1',
+  'kind: FederatedNamespace',
+  'metadata: {name: demo, namespace: demo}',
+  'spec: {placement: {clusters: [{name: c1}, {name: c2}]}}',
+  '---',
+  'apiVersion: types.kubefed.io/v1beta1',
+  'kind: FederatedConfigMap',
+  'metadata: {name: cfg, namespace: demo}',
+  'spec:',
+  '  template: {data: {a: "1"}}',
+  '  placement: {clusters: [{name: c1}, {name: c2}]}',
+  '  overrides: [{clusterName: c2, clusterOverrides: [{path: /data/a, value: "2"}]}]',
+  '---',
+  'apiVersion: core.kubefed.io/v1beta1',
+  'kind: KubeFedCluster',
+  'metadata: {name: c1, namespace: kube-federation-system}',
+  'spec: {apiEndpoint: "https://c1", secretRef: {name: c1}}',
+  '---',
+  'apiVersion: core.kubefed.io/v1beta1',
+  'kind: KubeFedCluster',
+  'metadata: {name: c2, namespace: kube-federation-system}',
+  'spec: {apiEndpoint: "https://c2", secretRef: {name: c2}}',
+  '',
+].join('\n');
+
+test('kfed validate - reads standard input and reports positions as <stdin>:line:col', () => {
+  const bad = 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMapp\nmetadata: {name: x, namespace: y}\n';
+  const v = piped(['validate', '-'], bad);
+  assert.equal(v.status, 1, v.stderr);
+  assert.match(v.stdout, /^<stdin>:2:7 error unknown-federated-kind .*Did you mean FederatedConfigMap\?/m);
+  const json = JSON.parse(piped(['validate', '-', '-o', 'json'], bad).stdout) as { file: string; line: number; column: number; code: string }[];
+  assert.deepEqual(json.map((d) => [d.file, d.line, d.column, d.code]), [['<stdin>', 2, 7, 'unknown-federated-kind']]);
+  // A YAML syntax error of the piped text, and a clean federation.
+  assert.match(piped(['validate', '-'], 'a: [\nb: 1\n').stdout, /^<stdin>:2:1 error yaml-syntax /m);
+  const ok = piped(['validate', '-'], STDIN_FEDERATION);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /1 file, 2 federated resources: 0 error\(s\)/);
+});
+
+test('kfed render - renders standard input (kubectl kustomize dir | kfed render -), with a file beside it', () => {
+  const r = piped(['render', '-', '--cluster', 'c2'], STDIN_FEDERATION);
+  assert.equal(r.status, 0, r.stderr);
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; data?: Record<string, string> });
+  assert.deepEqual(docs.map((d) => d.kind), ['Namespace', 'ConfigMap']);
+  assert.deepEqual(docs[1]!.data, { a: '2' }, 'the override of c2 is applied');
+  assert.match(r.stdout, /^# cluster: c2 \(from <stdin>:5\)$/m); // the document that begins at the --- of line 5
+  // Standard input and a file together: the clusters come from the file.
+  const dir = tmp();
+  try {
+    const clusters = STDIN_FEDERATION.split('---\n').slice(2).join('---\n');
+    writeFileSync(join(dir, 'clusters.yaml'), clusters);
+    const resources = STDIN_FEDERATION.split('---\n').slice(0, 2).join('---\n');
+    const j = piped(['render', '-', join(dir, 'clusters.yaml'), '-o', 'json'], resources);
+    assert.equal(j.status, 0, j.stderr);
+    const out = JSON.parse(j.stdout) as { clusters: Record<string, { kind: string }[]> };
+    assert.deepEqual(Object.keys(out.clusters).sort(), ['c1', 'c2']);
+    assert.deepEqual(out.clusters.c1!.map((o) => o.kind), ['Namespace', 'ConfigMap']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

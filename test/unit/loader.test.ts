@@ -1,6 +1,6 @@
 /**
  * One workspace loader: the same skip rules, size limit and file kinds for the language server,
- * `kfed` and the extension; `kfed` reads `-` as standard input, with positions `<stdin>:line:col`.
+ * `kfed` and the extension (standard input: test/unit/cli.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,32 +73,4 @@ test('a file over the limit is not read, with the same message everywhere', asyn
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('kfed reads - as standard input: validate reports <stdin>:line:col, render renders', () => {
-  const bad = 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMapp\nmetadata: {name: x, namespace: y}\n';
-  const v = spawnSync(process.execPath, ['--import', 'tsx', cli, 'validate', '-'], { input: bad, encoding: 'utf8' });
-  assert.equal(v.status, 1, v.stderr);
-  assert.match(v.stdout, /^<stdin>:2:7 error unknown-federated-kind/m);
-  const good = [
-    'apiVersion: types.kubefed.io/v1beta1',
-    'kind: FederatedNamespace',
-    'metadata: {name: demo, namespace: demo}',
-    'spec: {placement: {clusters: [{name: c1}]}}',
-    '---',
-    'apiVersion: types.kubefed.io/v1beta1',
-    'kind: FederatedConfigMap',
-    'metadata: {name: cfg, namespace: demo}',
-    'spec: {template: {data: {a: "1"}}, placement: {clusters: [{name: c1}]}}',
-    '---',
-    'apiVersion: core.kubefed.io/v1beta1',
-    'kind: KubeFedCluster',
-    'metadata: {name: c1, namespace: kube-federation-system}',
-    'spec: {apiEndpoint: "https://c1", secretRef: {name: c1}}',
-    '',
-  ].join('\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'render', '-'], { input: good, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /kind: ConfigMap/);
-  assert.match(r.stdout, /<stdin>/);
 });

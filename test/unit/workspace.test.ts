@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../server/engine/workspace.ts';
+import { clustersFromSettings } from '../../server/engine/inventory.ts';
 import type { EngineDiagnostic } from '../../server/engine/diagnostics.ts';
 import type { JsonObject } from '../../server/engine/json.ts';
 
@@ -451,4 +452,22 @@ test('cluster sources: kubeconfig contexts are members only when nothing else de
   ws.setClusterSource('host', []);
   ws.setFile('c.yaml', 'apiVersion: core.kubefed.io/v1beta1\nkind: KubeFedCluster\nmetadata: {name: c2, namespace: kube-federation-system}\nspec: {apiEndpoint: "https://c2", secretRef: {name: s}}\n');
   assert.deepEqual(ws.clusters().map((c) => c.name), ['c2']);
+});
+
+test('cluster sources: every named kubefed.clusters entry is a member with its labels, for the language server as for a run', () => {
+  assert.deepEqual(
+    clustersFromSettings([{ name: 'c1', context: 'ctx-a' }, { name: 'c2', labels: { region: 'eu', bad: 1 } }, { labels: {} }, 'c3', { name: '' }]),
+    [
+      { name: 'c1', labels: {}, source: 'settings' },
+      { name: 'c2', labels: { region: 'eu' }, source: 'settings' },
+    ],
+  );
+  const ws = new Workspace();
+  ws.setClusterSource('kubeconfig', [
+    { name: 'c1', labels: {}, source: 'kubeconfig', context: 'ctx-a' },
+    { name: 'scratch', labels: {}, source: 'kubeconfig', context: 'scratch' },
+  ]);
+  // An entry without labels still declares a member: the kubeconfig's other contexts are not members.
+  ws.setClusterSource('settings', clustersFromSettings([{ name: 'c1' }]));
+  assert.deepEqual(ws.clusters().map((c) => [c.name, c.source, c.context]), [['c1', 'settings', 'ctx-a']]);
 });
