@@ -10,6 +10,7 @@
 //   npm start [-- --port 8080] [-- --no-clusters]
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -97,10 +98,12 @@ async function stop(signal) {
   if (stopping) return;
   stopping = true;
   say(`${signal}: stopping …`);
+  // The launcher's own signal handlers have already killed the clusters' processes and removed
+  // their folder; fed.stop() only confirms it.
   await server?.stop();
   await fed?.stop();
   say('stopped');
-  process.exit(0);
+  process.exit(128 + constants.signals[signal]);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));

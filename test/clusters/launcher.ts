@@ -15,10 +15,10 @@
  * Services get a ClusterIP, CRDs work, but no Pods or ReplicaSets appear and a deleted namespace
  * stays Terminating.
  *
- * Processes run in their own process groups and are killed as groups; everything (processes and
- * the temp folder) is removed on stop(), on process exit, on SIGINT/SIGTERM/SIGHUP and on uncaught
- * errors. A watchdog shell also kills them if this process dies without running any handler
- * (e.g. SIGKILL).
+ * Processes run in their own process groups and are killed (SIGKILL) as groups; everything
+ * (processes and the temp folder) is removed on stop(), on process exit, on SIGINT/SIGTERM/SIGHUP,
+ * on uncaught errors and when start-up fails. A watchdog shell also kills them and removes the
+ * folder if this process dies without running any handler (e.g. SIGKILL), even while stopping.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +74,8 @@ export interface LaunchedCluster {
 
 export interface Federation {
   kubeconfigPath: string;
+  /** The temp folder holding the logs, certificates and etcd data; removed on stop. */
+  folder: string;
   contexts: string[];
   clusters: LaunchedCluster[];
   hostCluster: string;
@@ -139,37 +141,43 @@ export function ensureBinaries(log: (line: string) => void = () => {}): Promise<
 
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping: every live federation is reachable from the exit and signal handlers.
+//
+// Stopping never waits for a graceful shutdown: the etcd data is thrown away, so every server is
+// killed at once (SIGKILL), which takes milliseconds. The watchdog is dismissed LAST, after the
+// servers are gone and the folder is removed: if this process is killed while stopping (a
+// SIGKILL following a SIGTERM, as process supervisors do), the watchdog still finishes the job.
 
 interface Running {
   tmp: string;
   pgids: number[];
   watchdog?: ChildProcess;
+  /** Set once stopping began: start-up spawns nothing more. */
+  stopped?: boolean;
+  /** Set once the processes are killed and the folder removed. */
+  cleaned?: boolean;
   stopping?: Promise<void>;
 }
 const live = new Set<Running>();
 let handlersInstalled = false;
 
-function killGroupsSync(r: Running, signal: NodeJS.Signals): void {
-  for (const pgid of r.pgids) {
+function killGroups(pgids: number[]): void {
+  for (const pgid of pgids) {
     try {
-      process.kill(-pgid, signal);
+      process.kill(-pgid, 'SIGKILL');
     } catch {
       /* already gone */
     }
   }
 }
 
+/** Synchronous, so it can run in an 'exit' handler: kill everything, remove the folder, then the watchdog. */
 function cleanupSync(r: Running): void {
-  if (r.watchdog?.pid) {
-    try {
-      process.kill(-r.watchdog.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  killGroupsSync(r, 'SIGKILL');
-  r.pgids = [];
-  rmSync(r.tmp, { recursive: true, force: true });
+  r.stopped = true;
+  if (r.cleaned) return;
+  r.cleaned = true;
+  killGroups(r.pgids);
+  rmSync(r.tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  if (r.watchdog?.pid) killGroups([r.watchdog.pid]);
   live.delete(r);
 }
 
@@ -177,15 +185,15 @@ function onExit(): void {
   for (const r of [...live]) cleanupSync(r);
 }
 
+/**
+ * SIGINT, SIGTERM, SIGHUP: everything is killed and removed synchronously. Then, if the program
+ * has no handler of its own for the signal, the process dies of it (exit code 128+n), as it would
+ * have without this handler; otherwise the program's handler decides how to exit.
+ */
 function onSignal(signal: NodeJS.Signals): void {
-  // Stop gracefully (bounded), then die of the same signal as if we had not caught it.
-  const all = [...live].map((r) => stopRunning(r));
-  const deadline = new Promise((res) => setTimeout(res, 5000).unref());
-  void Promise.race([Promise.allSettled(all), deadline]).then(() => {
-    onExit();
-    uninstallHandlers();
-    process.kill(process.pid, signal);
-  });
+  onExit();
+  uninstallHandlers();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -208,20 +216,14 @@ function uninstallHandlers(): void {
 
 function stopRunning(r: Running): Promise<void> {
   r.stopping ??= (async () => {
-    if (r.watchdog?.pid) {
-      try {
-        process.kill(-r.watchdog.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
+    r.stopped = true;
+    if (!r.cleaned) {
+      // Kill, then let the event loop reap the processes before their folder is removed.
+      killGroups(r.pgids);
+      const until = Date.now() + 5000;
+      while (r.pgids.some(groupAlive) && Date.now() < until) await sleep(10);
     }
-    // apiservers first (they hold etcd connections), then etcd.
-    const [etcdPgid, ...apiPgids] = r.pgids;
-    await killAndWait(apiPgids, 10_000);
-    await killAndWait(etcdPgid === undefined ? [] : [etcdPgid], 10_000);
-    r.pgids = [];
-    rmSync(r.tmp, { recursive: true, force: true });
-    live.delete(r);
+    cleanupSync(r);
     uninstallHandlers();
   })();
   return r.stopping;
@@ -236,30 +238,10 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-async function killAndWait(pgids: number[], graceMs: number): Promise<void> {
-  for (const p of pgids) {
-    try {
-      process.kill(-p, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-  }
-  const until = Date.now() + graceMs;
-  while (pgids.some(groupAlive) && Date.now() < until) await sleep(50);
-  for (const p of pgids.filter(groupAlive)) {
-    try {
-      process.kill(-p, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  while (pgids.some(groupAlive)) await sleep(20);
-}
-
 /**
  * A shell in its own process group that waits for EOF on its stdin (a pipe from us): it sees EOF
  * only when this process dies, and then kills every process group listed in `pids` and removes the
- * temp folder. On a normal stop we kill the watchdog first.
+ * temp folder. A normal stop dismisses it last (cleanupSync).
  */
 function startWatchdog(r: Running): void {
   const script =
@@ -415,6 +397,7 @@ interface Server {
 }
 
 function spawnServer(r: Running, bin: string, args: string[], logFile: string): Server {
+  if (r.stopped) throw new Error('the local federation was stopped while it was starting');
   const fd = openSync(logFile, 'a');
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
@@ -475,6 +458,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   installHandlers();
   writeFileSync(join(tmp, 'pids'), '');
   startWatchdog(r);
+  log(`folder ${tmp} (logs, certificates, etcd data; removed on stop)`);
 
   try {
     makeCertificates(tmp);
@@ -612,6 +596,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
 
     const fed: Federation = {
       kubeconfigPath,
+      folder: tmp,
       contexts: clusters.map((c) => c.context),
       clusters,
       hostCluster,

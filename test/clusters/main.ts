@@ -1,13 +1,15 @@
 /**
  * `npm run clusters`: starts the default local federation (cluster1 = KubeFed host, cluster2,
  * cluster3) in the foreground, prints `kubeconfig: <path>` once every cluster is ready and stops
- * everything on Ctrl+C or SIGTERM.
+ * everything on Ctrl+C, SIGTERM or SIGHUP (exit code 128+n, as if killed by the signal), on a
+ * start-up error (exit code 1) and, through the launcher's watchdog, when this process is killed.
  *
  *   npm run clusters
  *   export KUBECONFIG=<the printed path>; kubectl --context cluster2 get ns
  *
  * Options: --clusters N | --clusters a,b,c, --host NAME, --kubeconfig PATH, --no-build.
  */
+import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startFederation } from './launcher.ts';
 
@@ -32,16 +34,17 @@ const t0 = Date.now();
 let fed: Awaited<ReturnType<typeof startFederation>> | undefined;
 let stopping = false;
 
-async function shutdown(signal: string): Promise<void> {
+// The launcher's own handlers have already killed everything when these run (also during
+// start-up, before `fed` exists); stop() then only confirms it.
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.error(`[clusters] ${signal}: stopping`);
   await fed?.stop();
   console.error('[clusters] stopped');
-  process.exit(0);
+  process.exit(128 + constants.signals[signal]);
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
 try {
   fed = await startFederation({
