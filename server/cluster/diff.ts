@@ -25,7 +25,7 @@ import { Semaphore, isCancelled, linkSignal, safeProgress } from './pool.ts';
 import { failureOf, hintFor, type Reason } from './status.ts';
 import { unifiedDiff } from './unified.ts';
 import { ClusterSession, type Observation } from './session.ts';
-import type { PlanOperation } from '../engine/plan.ts';
+import { verdictOf, type PlanOperation } from '../engine/plan.ts';
 import { describeRef } from '../engine/targets.ts';
 
 export type DiffState = 'in-sync' | 'drifted' | 'missing' | 'unexpected' | 'error';
@@ -165,25 +165,27 @@ async function compareOne(s: ClusterSession, res: FederatedResource, obs: Observ
     ...(s.hintOf(plan) ? { hint: s.hintOf(plan) } : {}),
     ...(overridden ? { overridden } : {}),
   });
-  switch (plan.operation) {
-    case 'create': {
+  const v = verdictOf(plan);
+  if (!v) return null;
+  switch (v.verdict) {
+    case 'missing': {
       const [d] = maskSecrets(applyBody(res, plan.desired!.object!), null);
       return { ...base, state: 'missing', desired: d ?? undefined, overridden };
     }
-    case 'delete':
-      return { ...base, state: 'unexpected', message: `${describeRef(plan.target)} is managed in ${cluster} but its federated resource no longer places it there (propagate deletes it)` };
-    case 'removeManagedLabel':
-      return { ...base, state: 'unexpected', message: `${describeRef(plan.target)} is managed in ${cluster} but no longer placed there; it is the host cluster's own namespace, so propagate only removes the managed label` };
-    case 'none':
-      if (plan.status === null || (plan.status === '' && !plan.selected)) return null;
-      if (plan.status === '') return { ...base, state: 'in-sync' };
-      if (plan.status === 'WaitingForRemoval') return { ...base, state: 'unexpected', message: plan.message };
-      if (plan.status !== 'AlreadyExists' || !live || !info || !plan.created.ok) return error();
-      return { ...(await compareContents(s, res, info, live, plan.created.object!, plan.created.object!, opt, overridden, base)), status: 'AlreadyExists', reason: 'Unmanaged', message: plan.message, hint: s.hintOf(plan) };
-    case 'update':
-      return compareContents(s, res, info!, live!, plan.desired!.object!, plan.created.ok ? plan.created.object : undefined, opt, overridden, base, plan.adopting);
+    case 'unexpected':
+      return { ...base, state: 'unexpected', ...(v.message ? { message: v.message } : {}) };
+    case 'in-sync':
+      return { ...base, state: 'in-sync' };
+    case 'error':
+      return error();
+    case 'compare':
+      if (plan.operation === 'update') {
+        return compareContents(s, res, info!, live!, plan.desired!.object!, plan.created.ok ? plan.created.object : undefined, opt, overridden, base, plan.adopting);
+      }
+      // Refused (AlreadyExists): the contents are compared as they are, nothing retained.
+      if (!live || !info) return error();
+      return { ...(await compareContents(s, res, info, live, plan.created.object!, plan.created.object!, opt, overridden, base)), status: 'AlreadyExists', reason: 'Unmanaged', message: v.message, hint: s.hintOf(plan) };
   }
-  return null;
 }
 
 async function compareContents(

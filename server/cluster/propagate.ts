@@ -16,7 +16,7 @@ import type { Era } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { deepEqual, isObject } from '../engine/json.ts';
 import { MANAGED_LABEL, FEDERATED_RESOURCE_ANNOTATION } from '../engine/managed.ts';
-import { pruneScope, prunedFor, pruneTargetTypes, type ClusterPlan } from '../engine/plan.ts';
+import { isReported, pruneScope, prunedFor, pruneTargetTypes, type ClusterPlan } from '../engine/plan.ts';
 import { describeRef, isNamespaceTarget, resourceKeyOf, sourceOf, targetRefOf, type ObjectRef } from '../engine/targets.ts';
 import { ApiError, apiVersionOf, type Connections, type ResourceInfo } from './client.ts';
 import { applyBody } from './desired.ts';
@@ -196,8 +196,9 @@ type Emit = (cluster: string, o?: Outcome, count?: boolean) => void;
 
 /** The outcome of a plan that writes nothing (its status is the report). null: nothing to report. */
 function outcomeOfNone(s: ClusterSession, res: FederatedResource, plan: ClusterPlan): Outcome | null {
-  if (plan.status === null || (plan.status === '' && !plan.selected)) return null;
+  if (!isReported(plan) || plan.status === null) return null;
   const base = { ...outcomeBase(res, s.cluster, plan.target), ...(plan.events ? { events: plan.events } : {}) };
+  const hint = s.hintOf(plan);
   if (plan.status === '') return { ...base, action: 'none', result: 'unchanged', status: '' };
   const skipped = plan.status === 'ComputePlacementFailed' || plan.status === 'NamespaceNotFederated';
   return {
@@ -207,7 +208,7 @@ function outcomeOfNone(s: ClusterSession, res: FederatedResource, plan: ClusterP
     status: plan.status,
     ...(plan.reason ? { reason: plan.reason as Reason } : {}),
     ...(plan.message ? { message: plan.message } : {}),
-    ...(s.hintOf(plan) ? { hint: s.hintOf(plan) } : {}),
+    ...(hint ? { hint } : {}),
   };
 }
 

@@ -187,6 +187,39 @@ function describeProblem(status: string, ref: ObjectRef, cluster: string, desire
   }
 }
 
+/** Whether a decision is reported at all: something is done, or KubeFed lists the cluster, or it is selected. */
+export function isReported(plan: ClusterPlan): boolean {
+  return plan.operation !== 'none' || !(plan.status === null || (plan.status === '' && !plan.selected));
+}
+
+/**
+ * What a comparison with the cluster shows for a plan (kfed diff, Compare): `create` → missing;
+ * delete or managed-label removal → unexpected; a refusal or failure → error, except an
+ * unlabeled object (AlreadyExists), whose contents are compared as well; `update` → compare the
+ * contents (in sync or drifted). null: nothing to report.
+ */
+export type Verdict = 'missing' | 'unexpected' | 'in-sync' | 'error' | 'compare';
+
+export function verdictOf(plan: ClusterPlan): { verdict: Verdict; message?: string } | null {
+  if (!isReported(plan)) return null;
+  const what = describeRef(plan.target);
+  switch (plan.operation) {
+    case 'create':
+      return { verdict: 'missing' };
+    case 'delete':
+      return { verdict: 'unexpected', message: `${what} is managed in ${plan.cluster} but its federated resource no longer places it there (propagate deletes it)` };
+    case 'removeManagedLabel':
+      return { verdict: 'unexpected', message: `${what} is managed in ${plan.cluster} but no longer placed there; it is the host cluster's own namespace, so propagate only removes the managed label` };
+    case 'update':
+      return { verdict: 'compare' };
+    case 'none':
+      if (plan.status === '') return { verdict: 'in-sync' };
+      if (plan.status === 'WaitingForRemoval') return { verdict: 'unexpected', message: plan.message };
+      if (plan.status === 'AlreadyExists' && plan.created.ok) return { verdict: 'compare', message: plan.message };
+      return { verdict: 'error', message: plan.message };
+  }
+}
+
 /** The plans of every given cluster for one resource. */
 export function planResource(res: FederatedResource, clusters: readonly ClusterInput[], policy: PlanPolicy, render?: Render): ClusterPlan[] {
   return clusters.map((c) => planCluster(res, c, policy, render));

@@ -147,3 +147,22 @@ test('prune: only annotated managed objects of resources not in the inputs, in s
   assert.equal(prunedFor({ ...gone, metadata: { name: 'x', namespace: 'ns', labels: managed } }, scope, ofType), undefined, 'not written by this tool');
   assert.equal(prunedFor({ ...gone, metadata: { ...gone.metadata, deletionTimestamp: 'now' } }, scope, ofType), undefined, 'already going');
 });
+
+test('verdicts of plans (what Compare shows for what Propagate does)', async () => {
+  const { verdictOf, isReported } = await import('../../server/engine/plan.ts');
+  const ws = workspace(fns(), fcm(['c1']));
+  const r = res(ws, 'FederatedConfigMap');
+  const v = (name: string, object: JsonObject | null, policy = onDemand) => verdictOf(planCluster(r, { name, object }, policy))?.verdict ?? null;
+  assert.equal(v('c1', null), 'missing');
+  assert.equal(v('c1', cm(managed)), 'compare');
+  assert.equal(v('c1', cm()), 'compare', 'AlreadyExists: contents compared too');
+  assert.equal(v('c1', cm({ 'kubefed.io/managed': 'false' }), { adopt: true }), 'error');
+  assert.equal(v('c2', cm(managed)), 'unexpected');
+  assert.equal(v('c2', cm()), null);
+  assert.equal(v('c2', null), null);
+  const failure = { status: 'ClusterNotReady', message: 'refused' };
+  assert.equal(verdictOf(planCluster(r, { name: 'c1', object: null, failure }, onDemand))?.verdict, 'error');
+  assert.equal(isReported(planCluster(r, { name: 'c2', object: null, failure }, onDemand)), false);
+  const host = planCluster(res(workspace(fns(['c2'])), 'FederatedNamespace'), { name: 'c1', object: nsObj(managed) }, { adopt: false, hostCluster: 'c1' });
+  assert.deepEqual([isReported(host), verdictOf(host)?.verdict], [true, 'unexpected']);
+});
