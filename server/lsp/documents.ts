@@ -4,14 +4,14 @@
  * Every change is handed to the engine's Workspace, which re-parses only changed documents.
  */
 import { existsSync, promises as fs, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Workspace } from '../engine/index.ts';
 import { yieldToLoop } from './scheduler.ts';
 
-import { inSkippedFolder, isYamlName } from '../engine/loadRules.ts';
+import { inSkippedFolder, isSkippedFolderName, isYamlName } from '../engine/loadRules.ts';
 import { findYamlFiles, readYamlFile } from '../files/yamlFiles.ts';
 
 export function isYamlUri(uri: string): boolean {
@@ -236,10 +236,7 @@ export class DocumentManager {
     for (const folder of this.folders) {
       try {
         const timers = new Map<string, NodeJS.Timeout>();
-        const w = watch(folder, { recursive: true }, (_event, name) => {
-          if (!name || !isYamlName(String(name))) return;
-          const file = join(folder, String(name));
-          if (inSkippedFolder(String(name))) return;
+        const changed = (file: string) => {
           clearTimeout(timers.get(file));
           timers.set(
             file,
@@ -248,6 +245,17 @@ export class DocumentManager {
               onChange(pathToUri(file), !existsSync(file));
             }, 100),
           );
+        };
+        const w = watch(folder, { recursive: true }, (_event, name) => {
+          if (!name || inSkippedFolder(String(name))) return;
+          const path = join(folder, String(name));
+          if (isYamlName(String(name))) return changed(path);
+          // A new folder: files written into it before its watch began send no event of their own.
+          if (!isSkippedFolderName(basename(path))) {
+            void fs.stat(path)
+              .then((st) => (st.isDirectory() ? findYamlFiles(path) : []))
+              .then((files) => files.forEach(changed), () => undefined);
+          }
         });
         w.on('error', () => w.close());
         this.watchers.push(w);
