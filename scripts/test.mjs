@@ -1,7 +1,7 @@
 // `npm test`: builds the bundles, fetches what the tests need and can be fetched (API-server
 // binaries built from Go modules, code-server), names any missing system package, then runs
 // every test file with node's built-in runner.
-//   node scripts/test.mjs [suite…]   suites: unit conformance protocol cluster e2e (default: all)
+//   node scripts/test.mjs [suite…]   suites: unit conformance protocol cluster oracle e2e (default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -13,6 +13,7 @@ const SUITES = {
   conformance: 'test/conformance',
   protocol: 'test/protocol',
   cluster: 'test/cluster',
+  oracle: 'test/oracle',
   e2e: 'test/e2e',
 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SUITES);
@@ -48,10 +49,13 @@ step('build', process.execPath, ['esbuild.mjs']);
 step('typecheck (tsc, strict)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
 step('layer rules (dependency-cruiser, .dependency-cruiser.cjs)', process.execPath, [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'server', 'client', 'webview', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']);
 
-if (wanted.includes('cluster') || wanted.includes('e2e')) {
+if (wanted.includes('cluster') || wanted.includes('e2e') || wanted.includes('oracle')) {
   if (existsSync(join(root, 'test/clusters/build.mjs'))) {
     step('kube-apiserver and etcd (built from Go modules, cached)', process.execPath, ['test/clusters/build.mjs']);
   }
+}
+if (wanted.includes('oracle')) {
+  step('KubeFed v0.10.0 controller-manager (built from Go modules, cached)', process.execPath, ['test/clusters/build.mjs', '--kubefed']);
 }
 if (wanted.includes('e2e') && existsSync(join(root, 'test/e2e/setup.mjs'))) {
   step('code-server and Chromium', process.execPath, ['test/e2e/setup.mjs']);

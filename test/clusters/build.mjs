@@ -10,6 +10,8 @@
 //   node test/clusters/build.mjs           build unless cached; progress on stderr
 //   node test/clusters/build.mjs --print   print {dir, kubeApiserver, etcd, ...} as JSON, never build
 //   node test/clusters/build.mjs --force   rebuild even when cached
+//   node test/clusters/build.mjs --kubefed also KubeFed's controller-manager (./go/kubefed), cached in
+//                                           .../kubefed-tools/kubefed-<version>/ ($KFED_KUBEFED_DIR)
 //
 // Exit status: 0 when both binaries are present afterwards, 1 when the build failed,
 // 2 when `go` is not installed.
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const apiserverModule = join(here, 'go', 'apiserver');
 const etcdModule = join(here, 'go', 'etcd');
+const kubefedModule = join(here, 'go', 'kubefed');
 
 /** The version a module requires of `path`, read from its go.mod. */
 function requiredVersion(goModDir, path) {
@@ -41,7 +44,47 @@ export function paths() {
   const kubeApiserver = join(dir, 'kube-apiserver');
   const etcd = join(dir, 'etcd');
   const present = isExecutable(kubeApiserver) && isExecutable(etcd);
-  return { dir, kubeApiserver, etcd, k8sVersion, etcdVersion, present };
+  return { dir, kubeApiserver, etcd, k8sVersion, etcdVersion, present, kubefed: kubefedPaths(base) };
+}
+
+/** KubeFed's controller-manager, built from ./go/kubefed, cached per KubeFed version. */
+function kubefedPaths(base) {
+  const version = requiredVersion(kubefedModule, 'sigs.k8s.io/kubefed');
+  const dir = process.env.KFED_KUBEFED_DIR || join(base, 'kubefed-tools', `kubefed-${version}`);
+  const controllerManager = join(dir, 'controller-manager');
+  return { dir, version, controllerManager, moduleDir: kubefedModule, present: isExecutable(controllerManager) };
+}
+
+/** Builds KubeFed's controller-manager unless cached. */
+export async function buildKubefed({ force = false } = {}) {
+  const k = paths().kubefed;
+  if (k.present && !force) {
+    log(`cached: ${k.controllerManager}`);
+    return k;
+  }
+  requireGo();
+  mkdirSync(k.dir, { recursive: true });
+  await goBuild({
+    name: `kubefed controller-manager ${k.version}`,
+    moduleDir: kubefedModule,
+    pkg: 'sigs.k8s.io/kubefed/cmd/controller-manager',
+    out: k.controllerManager,
+    ldflags: `-s -w -X sigs.k8s.io/kubefed/pkg/version.version=${k.version}`,
+  });
+  return paths().kubefed;
+}
+
+function requireGo() {
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    const err = new Error(
+      'cannot build the test binaries: the `go` command was not found on PATH (Go 1.26 or newer is needed; ' +
+        `see test/clusters/go). ${go.error?.message ?? go.stderr}`,
+    );
+    err.code = 'KFED_NO_GO';
+    throw err;
+  }
+  return go.stdout.trim();
 }
 
 function isExecutable(file) {
@@ -104,17 +147,9 @@ export async function build({ force = false } = {}) {
     log(`cached: ${p.dir}`);
     return p;
   }
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) {
-    const err = new Error(
-      'cannot build kube-apiserver and etcd: the `go` command was not found on PATH (Go 1.26 or newer is needed; ' +
-        `see test/clusters/go). ${go.error?.message ?? go.stderr}`,
-    );
-    err.code = 'KFED_NO_GO';
-    throw err;
-  }
+  const goVersion = requireGo();
   const started = Date.now();
-  log(`building kube-apiserver ${p.k8sVersion} and etcd ${p.etcdVersion} with ${go.stdout.trim()}`);
+  log(`building kube-apiserver ${p.k8sVersion} and etcd ${p.etcdVersion} with ${goVersion}`);
   log(`into ${p.dir} (cold Go caches take several minutes)`);
   mkdirSync(p.dir, { recursive: true });
   const [, major, minor] = /^v(\d+)\.(\d+)/.exec(p.k8sVersion);
@@ -149,7 +184,9 @@ if (invokedDirectly) {
   if (args.has('--print')) {
     process.stdout.write(JSON.stringify(paths()) + '\n');
   } else {
-    build({ force: args.has('--force') }).then(
+    build({ force: args.has('--force') })
+      .then(() => (args.has('--kubefed') ? buildKubefed({ force: args.has('--force') }) : undefined))
+      .then(
       () => process.exit(0),
       (err) => {
         log(err.message);

@@ -152,7 +152,7 @@ export const kubeFedConfigCrd = crd({
     object(
       {
         scope: str,
-        controllerDuration: object({ availableDelay: duration, unavailableDelay: duration }),
+        controllerDuration: object({ availableDelay: duration, unavailableDelay: duration, cacheSyncTimeout: duration }),
         leaderElect: object({
           leaseDuration: duration,
           renewDeadline: duration,
@@ -334,7 +334,7 @@ export function kubeFedConfig(namespace: string): Record<string, unknown> {
     metadata: { name: 'kubefed', namespace },
     spec: {
       scope: 'Cluster',
-      controllerDuration: { availableDelay: '20s', unavailableDelay: '60s' },
+      controllerDuration: { availableDelay: '20s', unavailableDelay: '60s', cacheSyncTimeout: '5m' },
       leaderElect: { leaseDuration: '15s', renewDeadline: '10s', retryPeriod: '5s', resourceLock: 'configmaps' },
       featureGates: [
         { name: 'PushReconciler', configuration: 'Enabled' },

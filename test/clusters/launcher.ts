@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { federatedTypeConfig, federatedTypes, kubeFedConfig, kubefedCrds } from './crds.ts';
+import { ensureKubefedBinary, kubefedManifests } from './kubefed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildScript = join(here, 'build.mjs');
@@ -56,6 +57,13 @@ export interface FederationOptions {
   build?: boolean;
   /** Install the KubeFed CRDs and join the members into the host (default true). */
   kubefed?: boolean;
+  /**
+   * Run KubeFed's own controller-manager on the host (built by build.mjs --kubefed when missing):
+   * the CRDs and FederatedTypeConfigs then come from the pinned KubeFed module's chart (every type
+   * KubeFed enables by default), and start-up waits until its /healthz answers and every
+   * KubeFedCluster is Ready. Implies `kubefed`.
+   */
+  kubefedController?: boolean;
   /** Where to write the kubeconfig; default inside the federation's temp folder. */
   kubeconfigPath?: string;
   /** Milliseconds to wait for etcd and every apiserver to be ready; default 120 s. */
@@ -87,6 +95,8 @@ export interface Federation {
   credentials: { ca: string; cert: string; key: string };
   /** Raw HTTPS request against one cluster, as the admin user. */
   request(cluster: string, method: string, path: string, body?: unknown): Promise<HttpResult>;
+  /** KubeFed's controller-manager, when started (`kubefedController`). */
+  controller?: { version: string; log: string; healthz: string };
   /** Memory (RSS, bytes) of each process: etcd and every apiserver. */
   memory(): Record<string, number>;
   stop(): Promise<void>;
@@ -589,9 +599,15 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     };
     writeFileSync(kubeconfigPath, stringify(kubeconfig), { mode: 0o600 });
 
-    if (options.kubefed !== false) {
-      await installKubeFed(request, clusters, hostCluster, creds.ca, deadline);
+    let controller: Federation['controller'];
+    if (options.kubefed !== false || options.kubefedController) {
+      const manifests = options.kubefedController ? kubefedManifests(ensureKubefedBinary()) : undefined;
+      await installKubeFed(request, clusters, hostCluster, creds.ca, deadline, manifests);
       log(`KubeFed CRDs installed in ${hostCluster}; ${clusters.length} clusters joined (${Date.now() - started} ms)`);
+      if (options.kubefedController) {
+        controller = await startController(r, kubeconfigPath, request, hostCluster, clusters, deadline);
+        log(`KubeFed controller-manager ${controller.version} running, every cluster Ready (${Date.now() - started} ms); log ${controller.log}`);
+      }
     }
 
     const fed: Federation = {
@@ -604,7 +620,8 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       version,
       credentials: creds,
       request,
-      memory: () => memoryOf(r.pgids, ['etcd', ...names]),
+      controller,
+      memory: () => memoryOf(r.pgids, ['etcd', ...names, ...(controller ? ['controller-manager'] : [])]),
       stop: async () => {
         await stopRunning(r);
         if (options.kubeconfigPath) rmSync(options.kubeconfigPath, { force: true });
@@ -640,12 +657,23 @@ async function must(req: Req, cluster: string, method: string, path: string, bod
   throw new Error(`${cluster}: ${method} ${path} -> ${res.status}: ${res.body.slice(0, 500)}`);
 }
 
-/** CRDs, namespace, KubeFedConfig, FederatedTypeConfigs, then a `kubefedctl join` per member. */
-async function installKubeFed(req: Req, clusters: LaunchedCluster[], host: string, ca: string, deadline: number): Promise<void> {
+/**
+ * CRDs, namespace, KubeFedConfig, FederatedTypeConfigs, then a `kubefedctl join` per member.
+ * With KubeFed's own manifests, its CRDs and FederatedTypeConfigs replace the ones of crds.ts.
+ */
+async function installKubeFed(
+  req: Req,
+  clusters: LaunchedCluster[],
+  host: string,
+  ca: string,
+  deadline: number,
+  manifests?: { crds: Record<string, any>[]; typeConfigs: Record<string, any>[] },
+): Promise<void> {
   const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-  await Promise.all(kubefedCrds.map((c) => must(req, host, 'POST', crdPath, c)));
+  const crds: { metadata: { name: string } }[] = (manifests?.crds as { metadata: { name: string } }[]) ?? kubefedCrds;
+  await Promise.all(crds.map((c) => must(req, host, 'POST', crdPath, c)));
   await Promise.all(
-    kubefedCrds.map((c) =>
+    crds.map((c) =>
       waitFor(
         `CRD ${c.metadata.name}`,
         deadline,
@@ -664,7 +692,10 @@ async function installKubeFed(req: Req, clusters: LaunchedCluster[], host: strin
 
   const core = `/apis/core.kubefed.io/v1beta1/namespaces/${ns}`;
   await must(req, host, 'POST', `${core}/kubefedconfigs`, kubeFedConfig(ns));
-  await Promise.all(federatedTypes.map((t) => must(req, host, 'POST', `${core}/federatedtypeconfigs`, federatedTypeConfig(t, ns))));
+  const typeConfigs = manifests
+    ? manifests.typeConfigs.map((t) => ({ ...t, metadata: { ...t.metadata, namespace: ns } }))
+    : federatedTypes.map((t) => federatedTypeConfig(t, ns));
+  await Promise.all(typeConfigs.map((t) => must(req, host, 'POST', `${core}/federatedtypeconfigs`, t)));
 
   const hostInfo = clusters.find((c) => c.name === host)!;
   await Promise.all(
@@ -719,4 +750,58 @@ async function installKubeFed(req: Req, clusters: LaunchedCluster[], host: strin
       });
     }),
   );
+}
+
+/**
+ * KubeFed's controller-manager against the host, out of cluster, in the federation's process
+ * bookkeeping (stopped and watched like the servers). Resolves once /healthz answers and every
+ * KubeFedCluster has condition Ready=True.
+ */
+async function startController(
+  r: Running,
+  kubeconfig: string,
+  req: Req,
+  host: string,
+  clusters: LaunchedCluster[],
+  deadline: number,
+): Promise<NonNullable<Federation['controller']>> {
+  const bin = ensureKubefedBinary();
+  const [healthPort, metricsPort] = [await freePort(), await freePort()];
+  const logFile = join(r.tmp, 'kubefed-controller-manager.log');
+  const server = spawnServer(
+    r,
+    bin.controllerManager,
+    [
+      `--kubeconfig=${kubeconfig}`,
+      `--kubefed-namespace=${KUBEFED_NAMESPACE}`,
+      `--healthz-addr=127.0.0.1:${healthPort}`,
+      `--metrics-addr=127.0.0.1:${metricsPort}`,
+      '-v=2',
+    ],
+    logFile,
+  );
+  await waitFor(
+    'KubeFed controller-manager /healthz',
+    deadline,
+    async () => {
+      alive(server, 'KubeFed controller-manager');
+      return (await httpGet(healthPort, '/healthz')).status === 200;
+    },
+    () => tail(logFile),
+  );
+  const path = `/apis/core.kubefed.io/v1beta1/namespaces/${KUBEFED_NAMESPACE}/kubefedclusters`;
+  await waitFor(
+    'KubeFedClusters Ready',
+    deadline,
+    async () => {
+      alive(server, 'KubeFed controller-manager');
+      const list = await must(req, host, 'GET', path);
+      const ready = (list.items as any[]).filter((c) =>
+        (c.status?.conditions ?? []).some((x: { type: string; status: string }) => x.type === 'Ready' && x.status === 'True'),
+      );
+      return ready.length === clusters.length;
+    },
+    () => tail(logFile),
+  );
+  return { version: bin.version, log: logFile, healthz: `http://127.0.0.1:${healthPort}/healthz` };
 }

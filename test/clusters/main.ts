@@ -7,7 +7,8 @@
  *   npm run clusters
  *   export KUBECONFIG=<the printed path>; kubectl --context cluster2 get ns
  *
- * Options: --clusters N | --clusters a,b,c, --host NAME, --kubeconfig PATH, --no-build.
+ * Options: --clusters N | --clusters a,b,c, --host NAME, --kubeconfig PATH, --no-build,
+ * --kubefed (run KubeFed's own controller-manager v0.10.0 on the host; built from Go modules when missing).
  */
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     host: { type: 'string' },
     kubeconfig: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    kubefed: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -52,6 +54,7 @@ try {
     hostCluster: values.host,
     kubeconfigPath: values.kubeconfig,
     build: !values['no-build'],
+    kubefedController: values.kubefed,
     log,
   });
 } catch (err) {
@@ -64,6 +67,7 @@ for (const c of fed.clusters) {
   const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',');
   console.error(`[clusters] ${c.context.padEnd(10)} ${c.server}${c.host ? '  (KubeFed host)' : ''}${labels ? `  ${labels}` : ''}`);
 }
+if (fed.controller) console.error(`[clusters] KubeFed controller-manager ${fed.controller.version} (log: ${fed.controller.log})`);
 console.error(`[clusters] Kubernetes ${fed.version}, ${fed.clusters.length} clusters ready in ${seconds}s; Ctrl+C stops them`);
 console.log(`kubeconfig: ${fed.kubeconfigPath}`);
 // Keep the event loop alive until a signal arrives.

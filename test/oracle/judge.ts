@@ -1,0 +1,151 @@
+/**
+ * One case against the real KubeFed: apply it (members first, then the host), wait until KubeFed
+ * has settled, then compare, for every federated resource and member cluster, KubeFed's result
+ * with the engine's plan for that cluster given the live objects (through the product's own
+ * cluster session, as `kfed diff` reads it): the object (both sides normalised by the API server:
+ * the engine's object as a dry-run full update of the live one, the way KubeFed writes), whether
+ * the engine would still create or delete anything, and the per-cluster status.
+ */
+import type { Federation } from '../clusters/launcher.ts';
+import { Workspace } from '../../server/engine/workspace.ts';
+import { isPropagated } from '../../server/engine/resources.ts';
+import { openRunClusters } from '../../server/cluster/clusters.ts';
+import { ClusterSession } from '../../server/cluster/session.ts';
+import { collectionPath, objectPath, type Obj } from './kinds.ts';
+import { caseFiles, type OracleCase } from './cases.ts';
+
+export interface Difference {
+  resource: string;
+  cluster: string;
+  what: 'object' | 'status' | 'operation' | 'host';
+  detail: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function create(fed: Federation, cluster: string, obj: Obj): Promise<void> {
+  const res = await fed.request(cluster, 'POST', collectionPath(obj.kind, obj.metadata?.namespace), obj);
+  if (res.status === 409 && obj.kind === 'Namespace') return;
+  if (res.status >= 300) throw new Error(`${cluster}: create ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${res.status} ${res.body.slice(0, 300)}`);
+}
+
+/** Members first, then the host namespaces (KubeFed keeps federated objects in host namespaces), then the host objects. */
+export async function applyCase(fed: Federation, c: OracleCase): Promise<void> {
+  for (const [cluster, objs] of Object.entries(c.members)) for (const o of objs) await create(fed, cluster, o);
+  const namespaces = new Set(c.host.map((o) => o.metadata?.namespace).filter((n): n is string => !!n));
+  for (const ns of namespaces) await create(fed, fed.hostCluster, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  for (const o of c.host) await create(fed, fed.hostCluster, o);
+}
+
+async function get(fed: Federation, cluster: string, path: string): Promise<Obj | null> {
+  const r = await fed.request(cluster, 'GET', path);
+  if (r.status === 404) return null;
+  if (r.status !== 200) throw new Error(`${cluster} GET ${path}: ${r.status} ${r.body.slice(0, 200)}`);
+  return r.json();
+}
+
+/** Host federated objects and the member objects they name, as a fingerprint of what KubeFed has done. */
+async function snapshot(fed: Federation, c: OracleCase): Promise<{ settled: boolean; fingerprint: string; host: Obj[] }> {
+  const host = await Promise.all(c.host.map((o) => get(fed, fed.hostCluster, objectPath(o))));
+  const federated = host.filter((o): o is Obj => !!o && /^Federated/.test(o.kind));
+  const observed = federated.every((o) => o.status?.observedGeneration === o.metadata.generation);
+  const parts: string[] = host.map((o) => `${o?.metadata?.resourceVersion}`);
+  for (const cl of fed.clusters) {
+    for (const o of federated) {
+      const kind = String(o.kind).replace(/^Federated/, '');
+      const target = { kind, metadata: { name: o.metadata.name, namespace: kind === 'Namespace' ? undefined : o.metadata.namespace } };
+      const live = await get(fed, cl.name, objectPath(target));
+      parts.push(`${cl.name}:${live?.metadata?.resourceVersion ?? '-'}`);
+    }
+  }
+  return { settled: observed, fingerprint: parts.join(','), host: federated };
+}
+
+/** Waits until every federated object's status.observedGeneration equals its generation and nothing changed for `quietMs`. */
+export async function waitSettled(fed: Federation, c: OracleCase, timeoutMs = 120_000, quietMs = 4_000): Promise<Obj[]> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  let since = Date.now();
+  for (;;) {
+    const s = await snapshot(fed, c);
+    if (s.fingerprint !== last || !s.settled) {
+      last = s.fingerprint;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return s.host;
+    if (Date.now() > until) throw new Error(`KubeFed did not settle in ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
+}
+
+const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'];
+
+function normalised(o: Obj): Obj {
+  const c = structuredClone(o);
+  for (const f of SERVER_FIELDS) delete c.metadata?.[f];
+  delete c.status;
+  return sortKeys(c);
+}
+
+function sortKeys(v: any): any {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  return v;
+}
+
+/** KubeFed's status for `cluster`: null when not listed, '' when OK. */
+function kubefedStatusOf(fedObj: Obj | undefined, cluster: string): string | null {
+  const e = (fedObj?.status?.clusters as { name: string; status?: string }[] | undefined)?.find((x) => x.name === cluster);
+  return e ? (e.status ?? '') : null;
+}
+
+/** The engine's object for the live one, stored as a full update would store it (dry run). */
+async function normalisedDesired(fed: Federation, cluster: string, desired: Obj, live: Obj): Promise<Obj | string> {
+  const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } };
+  const r = await fed.request(cluster, 'PUT', `${objectPath(live)}?dryRun=All`, body);
+  if (r.status !== 200) return `dry-run update refused: ${r.status} ${r.body.slice(0, 300)}`;
+  return normalised(r.json());
+}
+
+export interface Verdict {
+  differences: Difference[];
+  /** How much was compared: member objects, per-cluster statuses (of them, statuses other than OK). */
+  compared: { objects: number; statuses: number; failures: number };
+}
+
+export async function judge(fed: Federation, c: OracleCase, hostObjects: Obj[]): Promise<Verdict> {
+  const compared = { objects: 0, statuses: 0, failures: 0 };
+  const ws = new Workspace();
+  for (const [uri, text] of Object.entries(caseFiles(c))) ws.setFile(uri, text);
+  const run = await openRunClusters(ws, { kubeconfig: { path: fed.kubeconfigPath }, hostContext: fed.hostCluster });
+  const diffs: Difference[] = [];
+  try {
+    const byKey = new Map(hostObjects.map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o]));
+    const policy = { adopt: true, hostCluster: run.hostCluster ?? fed.hostCluster };
+    const sessions = new Map(ws.clusters().map((cl) => [cl.name, new ClusterSession(cl.name, run.connections, ws, policy)]));
+    for (const res of ws.resources().filter(isPropagated)) {
+      const key = `${res.kind}/${res.namespace}/${res.name}`;
+      const fedObj = byKey.get(`${res.kind}/${res.namespace}/${res.name}`);
+      if (!fedObj) diffs.push({ resource: key, cluster: '-', what: 'host', detail: 'not found in the host' });
+      for (const [cluster, s] of sessions) {
+        const { plan, live } = await s.observe(res);
+        const theirs = kubefedStatusOf(fedObj, cluster);
+        if (theirs !== null) compared.statuses++;
+        if (theirs) compared.failures++;
+        if (plan.status !== theirs) diffs.push({ resource: key, cluster, what: 'status', detail: `engine ${JSON.stringify(plan.status)}, KubeFed ${JSON.stringify(theirs)}` });
+        if (plan.operation === 'create' || plan.operation === 'delete' || plan.operation === 'removeManagedLabel') {
+          diffs.push({ resource: key, cluster, what: 'operation', detail: `the engine would still ${plan.operation} ${plan.target.kind} ${plan.target.name}` });
+        } else if (plan.operation === 'update' && plan.desired?.object && live) {
+          compared.objects++;
+          const mine = await normalisedDesired(fed, cluster, plan.desired.object as Obj, live);
+          const theirsObj = normalised(live);
+          const a = JSON.stringify(mine);
+          const b = JSON.stringify(theirsObj);
+          if (a !== b) diffs.push({ resource: key, cluster, what: 'object', detail: `engine ${a}\n      KubeFed ${b}` });
+        }
+      }
+    }
+  } finally {
+    run.connections.close();
+  }
+  return { differences: diffs, compared };
+}
