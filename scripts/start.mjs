@@ -7,7 +7,8 @@
 //      extension, `kubefed.kubeconfig` pointing at the federation,
 //   5. prints the URL and stops everything on Ctrl+C.
 //
-//   npm start [-- --port 8080] [-- --no-clusters]
+//   npm start [-- --port 8080] [-- --no-clusters] [-- --kubefed]
+//   --kubefed: the host also runs KubeFed v0.10.0's own controller-manager (built from Go modules once)
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { constants } from 'node:os';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     'no-clusters': { type: 'boolean', default: false },
+    kubefed: { type: 'boolean', default: false },
   },
 });
 
@@ -60,7 +62,8 @@ if (values['no-clusters']) {
     if (!bins.present) say(`local clusters: building kube-apiserver and etcd into ${bins.dir} (first time only, several minutes; needs go)`);
     say('local clusters: starting cluster1 (KubeFed host), cluster2, cluster3 …');
     const t0 = Date.now();
-    fed = await startFederation({ log: (l) => process.env.KFED_CLUSTERS_LOG && say(`  ${l}`) });
+    fed = await startFederation({ kubefedController: values.kubefed, log: (l) => process.env.KFED_CLUSTERS_LOG && say(`  ${l}`) });
+    if (fed.controller) say(`local clusters: KubeFed controller-manager ${fed.controller.version} on the host (log ${fed.controller.log})`);
     say(`local clusters: ${fed.clusters.map((c) => `${c.name} ${c.server}`).join(', ')} (Kubernetes ${fed.version}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     settings['kubefed.kubeconfig'] = fed.kubeconfigPath;
   } catch (err) {

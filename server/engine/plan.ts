@@ -136,6 +136,14 @@ export function planCluster(res: FederatedResource, input: ClusterInput, policy:
     return { ...base, operation: d.operation === 'add' ? 'create' : 'update', adopting: !!current && !managed, status: '', desired };
   }
 
+  // KubeFed's member caches hold only objects labeled managed: an unlabeled (or `managed: "false"`)
+  // object is invisible to it, so it takes the create path first: a create-path render failure
+  // (e.g. ApplyOverridesFailed) is reported before the create meets the object (AlreadyExists,
+  // then adoption, where ManagedLabelFalse is checked). Seen in the differential suite.
+  if (selected && current && !managed && !created.ok) {
+    const status = created.status ?? 'ComputeResourceFailed';
+    return none(status, describeProblem(status, target, cluster, created));
+  }
   const d = syncDecision({
     era: 'v1beta1',
     clusterReady: true,

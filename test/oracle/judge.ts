@@ -119,7 +119,7 @@ export async function judge(fed: Federation, c: OracleCase, hostObjects: Obj[]):
   const run = await openRunClusters(ws, { kubeconfig: { path: fed.kubeconfigPath }, hostContext: fed.hostCluster });
   const diffs: Difference[] = [];
   try {
-    const byKey = new Map(hostObjects.map((o) => [`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o]));
+    const byKey = new Map(hostObjects.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
     const policy = { adopt: true, hostCluster: run.hostCluster ?? fed.hostCluster };
     const sessions = new Map(ws.clusters().map((cl) => [cl.name, new ClusterSession(cl.name, run.connections, ws, policy)]));
     for (const res of ws.resources().filter(isPropagated)) {

@@ -59,7 +59,7 @@ for (const c of cases) {
     }
     const diffs = verdict.differences;
     const { objects, statuses, failures } = verdict.compared;
-    const what = `${objects} objects, ${statuses} statuses (${failures} failing)`;
+    const what = `${objects} objects, ${statuses} statuses (${failures} failing)${c.skipped ? `; skipped ${c.skipped.join(', ')}` : ''}`;
     const unexpected = diffs.filter((d) => !expectedFor(d));
     const known = diffs.length - unexpected.length;
     if (unexpected.length) {
@@ -72,3 +72,35 @@ for (const c of cases) {
     assert.deepEqual(unexpected, []);
   });
 }
+
+test('oracle: the judge sees an object that differs from the engine (control)', { timeout: 300_000 }, async () => {
+  const ns = `oracle-control-${seed}`;
+  const control: OracleCase = {
+    name: 'control',
+    members: {},
+    host: [
+      { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } },
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedConfigMap',
+        metadata: { name: 'control', namespace: ns },
+        spec: { template: { data: { key: 'value' } }, placement: { clusterSelector: {} } },
+      },
+    ],
+  };
+  await Promise.all(results.values()).catch(() => {});
+  const before = await runCase(control);
+  assert.deepEqual(before.differences, []);
+  assert.equal(before.compared.objects, 6, 'a namespace and a config map in each of three clusters');
+  // An edit KubeFed has not reverted yet is a difference the judge must report.
+  const path = `/api/v1/namespaces/${ns}/configmaps/control`;
+  const cm = (await fed.request('cluster2', 'GET', path)).json();
+  const r = await fed.request('cluster2', 'PUT', path, { ...cm, data: { key: 'tampered' } });
+  assert.equal(r.status, 200, r.body);
+  const host = await waitSettled(fed, control, 30_000, 0);
+  const after = await judge(fed, control, host);
+  assert.ok(
+    after.differences.some((d) => d.cluster === 'cluster2' && d.what === 'object' && /tampered/.test(d.detail)),
+    JSON.stringify(after.differences),
+  );
+});

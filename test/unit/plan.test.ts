@@ -62,6 +62,20 @@ test('selected: absent → create, managed → update (on demand), unlabeled →
   assert.deepEqual([p.operation, p.status], ['none', 'ManagedLabelFalse']);
 });
 
+test('an unlabeled or managed=false object with a failing override: the create path fails first, as KubeFed (whose caches hold only managed objects) reports', () => {
+  const bad = { ...fcm(['c1']), spec: { ...fcm(['c1']).spec, overrides: [{ clusterName: 'c1', clusterOverrides: [{ op: 'remove', path: '/data/missing' }] }] } };
+  const r = res(workspace(fns(), bad), 'FederatedConfigMap');
+  const plan = (object: JsonObject | null, policy: PlanPolicy) => planCluster(r, { name: 'c1', object }, policy);
+  for (const labels of [{}, { 'kubefed.io/managed': 'false' }]) {
+    for (const adopt of [true, false]) {
+      const p = plan(cm(labels), { adopt });
+      assert.deepEqual([p.operation, p.status], ['none', 'ApplyOverridesFailed'], JSON.stringify({ labels, adopt }));
+    }
+  }
+  // Managed: the update path, which fails the same way.
+  assert.deepEqual([plan(cm(managed), { adopt: false }).status], ['ApplyOverridesFailed']);
+});
+
 test('recorded versions: a controller with the current version decides nothing', () => {
   const ws = workspace(fns(), fcm(['c1']));
   const r = res(ws, 'FederatedConfigMap');
