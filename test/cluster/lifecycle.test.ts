@@ -24,8 +24,8 @@ interface Run {
 }
 
 /** `npm run clusters` without npm, in its own process group (as npm's would be), one cluster. */
-function startClusters(): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/clusters/main.ts', '--clusters', '1', '--no-build'], {
+function startClusters(extra: string[] = []): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/clusters/main.ts', '--clusters', '1', '--no-build', ...extra], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,11 +101,23 @@ const apiserverOf = (run: Run, folder: string) =>
 
 interface Case {
   name: string;
+  /** More options of `npm run clusters`. */
+  args?: string[];
   /** Stops the run its way once it is far enough (the name says whether before ready); returns the expected exit. */
   stop(run: Run, folder: string): Promise<{ code?: number; signal?: NodeJS.Signals; or?: { signal: NodeJS.Signals } }>;
 }
 
 const cases: Case[] = [
+  {
+    name: 'SIGTERM to the process group once ready, with KubeFed\'s controller-manager (--kubefed): it is gone too',
+    args: ['--kubefed'],
+    async stop(run, folder) {
+      await ready(run);
+      assert.ok(processesNaming(folder).some((p) => p.includes('controller-manager')), 'the controller-manager was running');
+      process.kill(-run.child.pid!, 'SIGTERM');
+      return { code: 143 };
+    },
+  },
   {
     name: 'Ctrl+C (SIGINT) once ready: exit code 130',
     async stop(run) {
@@ -172,7 +184,7 @@ const cases: Case[] = [
 describe('stopping the local federation leaves nothing behind', { concurrency: true }, () => {
   for (const c of cases) {
     it(c.name, { timeout: startMs + 30_000 }, async (t) => {
-      const run = startClusters();
+      const run = startClusters(c.args);
       let folder: string | undefined;
       try {
         folder = await folderOf(run);

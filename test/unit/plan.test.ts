@@ -66,7 +66,7 @@ test('an unlabeled or managed=false object with a failing override: the create p
   const bad = { ...fcm(['c1']), spec: { ...fcm(['c1']).spec, overrides: [{ clusterName: 'c1', clusterOverrides: [{ op: 'remove', path: '/data/missing' }] }] } };
   const r = res(workspace(fns(), bad), 'FederatedConfigMap');
   const plan = (object: JsonObject | null, policy: PlanPolicy) => planCluster(r, { name: 'c1', object }, policy);
-  for (const labels of [{}, { 'kubefed.io/managed': 'false' }]) {
+  for (const labels of [{}, { 'kubefed.io/managed': 'false' }] as Record<string, string>[]) {
     for (const adopt of [true, false]) {
       const p = plan(cm(labels), { adopt });
       assert.deepEqual([p.operation, p.status], ['none', 'ApplyOverridesFailed'], JSON.stringify({ labels, adopt }));
