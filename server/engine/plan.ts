@@ -21,6 +21,7 @@ import { federatedObjectOf, renderFor } from './resources.ts';
 import { deleteOptions } from './deletion.ts';
 import { FEDERATED_RESOURCE_ANNOTATION, hasManagedLabel, isExplicitlyUnmanaged, MANAGED_LABEL, stringMap } from './managed.ts';
 import { syncDecision } from './sync.ts';
+import { aggregateReason } from './status.ts';
 import { builtinTypeConfigsOfBothEras, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 import type { Workspace } from './workspace.ts';
 import { describeRef, isNamespaceTarget, resourceKeyOf, targetRefOf, type ObjectRef } from './targets.ts';
@@ -112,29 +113,7 @@ export function planCluster(res: FederatedResource, input: ClusterInput, policy:
   const computeError = desired && !desired.ok ? (desired.status ?? 'ComputeResourceFailed') : null;
   const failed = (status: string) => none(status, describeProblem(status, target, cluster, desired));
 
-  if (res.era === 'v1alpha1') {
-    // The template Namespace in the host (primary) cluster is the template itself: never written.
-    if (hostNamespace && current) return none(selected ? '' : null);
-    // v1alpha1 has no adoption rule upstream; the v1beta1 one applies to both eras here.
-    if (selected && current && !managed && (isExplicitlyUnmanaged(current) || !policy.adopt)) {
-      const status = isExplicitlyUnmanaged(current) ? 'ManagedLabelFalse' : 'AlreadyExists';
-      return none(status, describeProblem(status, target, cluster, desired), status === 'AlreadyExists' ? 'Unmanaged' : undefined);
-    }
-    const d = syncDecision({
-      era: 'v1alpha1',
-      clusterReady: true,
-      selected,
-      cachedObject: selected ? (current ?? undefined) : managed ? current : undefined,
-      recordedVersion: policy.recordedVersion?.(cluster) ?? null,
-      desired: desired?.object,
-      computeError,
-      comparisonField: res.typeConfig.comparisonField,
-      targetKind: res.targetKind,
-    }) as { operation: 'add' | 'update' | 'none' | 'delete' };
-    if (d.operation === 'none') return computeError ? failed(computeError) : none(selected || managed ? '' : null);
-    if (d.operation === 'delete') return deletion(res, base, current);
-    return { ...base, operation: d.operation === 'add' ? 'create' : 'update', adopting: !!current && !managed, status: '', desired };
-  }
+  if (res.era === 'v1alpha1') return planV1alpha1({ res, policy, base, none, failed, current, managed, hostNamespace, selected, desired, computeError });
 
   // KubeFed's member caches hold only objects labeled managed: an unlabeled (or `managed: "false"`)
   // object is invisible to it, so it takes the create path first: a create-path render failure
@@ -172,6 +151,47 @@ export function planCluster(res: FederatedResource, input: ClusterInput, policy:
       return p;
     }
   }
+}
+
+interface EraInput {
+  res: FederatedResource;
+  policy: PlanPolicy;
+  base: Omit<ClusterPlan, 'operation' | 'status'>;
+  none: (status: string | null, message?: string, reason?: string) => ClusterPlan;
+  failed: (status: string) => ClusterPlan;
+  current: JsonObject | null;
+  managed: boolean;
+  hostNamespace: boolean;
+  selected: boolean;
+  desired: RenderedObject | undefined;
+  computeError: string | null;
+}
+
+/** The v1alpha1 sync decision (the seed's controller): no adoption rule upstream, the template Namespace in the primary cluster. */
+function planV1alpha1({ res, policy, base, none, failed, current, managed, hostNamespace, selected, desired, computeError }: EraInput): ClusterPlan {
+  const cluster = base.cluster;
+  const target = base.target;
+  // The template Namespace in the host (primary) cluster is the template itself: never written.
+  if (hostNamespace && current) return none(selected ? '' : null);
+  // v1alpha1 has no adoption rule upstream; the v1beta1 one applies to both eras here.
+  if (selected && current && !managed && (isExplicitlyUnmanaged(current) || !policy.adopt)) {
+    const status = isExplicitlyUnmanaged(current) ? 'ManagedLabelFalse' : 'AlreadyExists';
+    return none(status, describeProblem(status, target, cluster, desired), status === 'AlreadyExists' ? 'Unmanaged' : undefined);
+  }
+  const d = syncDecision({
+    era: 'v1alpha1',
+    clusterReady: true,
+    selected,
+    cachedObject: selected ? (current ?? undefined) : managed ? current : undefined,
+    recordedVersion: policy.recordedVersion?.(cluster) ?? null,
+    desired: desired?.object,
+    computeError,
+    comparisonField: res.typeConfig.comparisonField,
+    targetKind: res.targetKind,
+  }) as { operation: 'add' | 'update' | 'none' | 'delete' };
+  if (d.operation === 'none') return computeError ? failed(computeError) : none(selected || managed ? '' : null);
+  if (d.operation === 'delete') return deletion(res, base, current);
+  return { ...base, operation: d.operation === 'add' ? 'create' : 'update', adopting: !!current && !managed, status: '', desired };
 }
 
 function deletion(res: FederatedResource, base: Omit<ClusterPlan, 'operation' | 'status'>, current: JsonObject | null): ClusterPlan {
@@ -287,4 +307,22 @@ export function prunedFor(obj: JsonObject, scope: PruneScope, type: { namespaced
   const namespace = typeof md.namespace === 'string' ? md.namespace : undefined;
   const inScope = type.namespaced ? !!namespace && scope.namespaces.has(namespace) : type.isNamespace ? scope.namespaces.has(name) : scope.clusterScoped;
   return inScope ? key : undefined;
+}
+
+/** Statuses that KubeFed reports for the whole resource (the Propagation condition's reason), listing no cluster. */
+const RESOURCE_LEVEL = new Set(['ComputePlacementFailed', 'NamespaceNotFederated', 'ClusterRetrievalFailed']);
+
+/**
+ * The status KubeFed writes for a resource after the given plans (one per cluster): the
+ * Propagation condition's reason ('' = propagated, condition True) and `status.clusters` (sorted
+ * by name, '' = OK) — a resource-level failure lists no cluster.
+ */
+export function statusOfPlans(plans: readonly ClusterPlan[]): { reason: string; clusters: Record<string, string> } {
+  const resourceLevel = plans.find((p) => p.status !== null && RESOURCE_LEVEL.has(p.status));
+  if (resourceLevel) return { reason: resourceLevel.status!, clusters: {} };
+  const clusters: Record<string, string> = {};
+  for (const p of [...plans].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0))) {
+    if (p.status !== null) clusters[p.cluster] = p.status;
+  }
+  return { reason: aggregateReason('', clusters), clusters };
 }

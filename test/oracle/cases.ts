@@ -180,15 +180,19 @@ const resourceArb: fc.Arbitrary<ResourceSpec> = fc
   );
 
 interface CaseSpec {
+  /** false: no FederatedNamespace (KubeFed: NamespaceNotFederated). */
+  federateNamespace: boolean;
   namespacePlacement: Obj;
   resources: ResourceSpec[];
 }
-const caseArb: fc.Arbitrary<CaseSpec> = fc.record({ namespacePlacement: placementArb, resources: fc.array(resourceArb, { minLength: 1, maxLength: 3 }) });
+const caseArb: fc.Arbitrary<CaseSpec> = fc.record({
+  federateNamespace: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  namespacePlacement: placementArb, resources: fc.array(resourceArb, { minLength: 1, maxLength: 3 }) });
 
 function buildCase(name: string, ns: string, spec: CaseSpec): OracleCase {
-  const host: Obj[] = [
-    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: spec.namespacePlacement } },
-  ];
+  const host: Obj[] = spec.federateNamespace
+    ? [{ apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: spec.namespacePlacement } }]
+    : [];
   const members: Record<string, Obj[]> = {};
   spec.resources.forEach((r, i) => {
     const objName = `${r.kind.toLowerCase()}-${i}`;

@@ -11,6 +11,7 @@ import { Workspace } from '../../server/engine/workspace.ts';
 import { isPropagated } from '../../server/engine/resources.ts';
 import { openRunClusters } from '../../server/cluster/clusters.ts';
 import { ClusterSession } from '../../server/cluster/session.ts';
+import { statusOfPlans, type ClusterPlan } from '../../server/engine/plan.ts';
 import { collectionPath, objectPath, type Obj } from './kinds.ts';
 import { caseFiles, type OracleCase } from './cases.ts';
 
@@ -92,10 +93,30 @@ function sortKeys(v: any): any {
   return v;
 }
 
-/** KubeFed's status for `cluster`: null when not listed, '' when OK. */
-function kubefedStatusOf(fedObj: Obj | undefined, cluster: string): string | null {
-  const e = (fedObj?.status?.clusters as { name: string; status?: string }[] | undefined)?.find((x) => x.name === cluster);
-  return e ? (e.status ?? '') : null;
+/** KubeFed's Propagation condition and status.clusters against the engine's (statusOfPlans). */
+function compareStatus(
+  key: string,
+  mine: { reason: string; clusters: Record<string, string> },
+  fedObj: Obj | undefined,
+  compared: Verdict['compared'],
+  diffs: Difference[],
+): void {
+  const listed = (fedObj?.status?.clusters as { name: string; status?: string }[] | undefined) ?? [];
+  const theirs = Object.fromEntries(listed.map((c) => [c.name, c.status ?? '']));
+  for (const cluster of new Set([...Object.keys(mine.clusters), ...Object.keys(theirs)])) {
+    const a = mine.clusters[cluster] ?? null;
+    const b = theirs[cluster] ?? null;
+    if (b !== null) compared.statuses++;
+    if (b) compared.failures++;
+    if (a !== b) diffs.push({ resource: key, cluster, what: 'status', detail: `engine ${JSON.stringify(a)}, KubeFed ${JSON.stringify(b)}` });
+  }
+  const cond = (fedObj?.status?.conditions as { type: string; status: string; reason?: string }[] | undefined)?.find((c) => c.type === 'Propagation');
+  const want = { status: mine.reason === '' ? 'True' : 'False', reason: mine.reason };
+  const got = { status: cond?.status ?? '', reason: cond?.reason ?? '' };
+  compared.conditions++;
+  if (want.status !== got.status || want.reason !== got.reason) {
+    diffs.push({ resource: key, cluster: '-', what: 'status', detail: `Propagation: engine ${JSON.stringify(want)}, KubeFed ${JSON.stringify(got)}` });
+  }
 }
 
 /** The engine's object for the live one, stored as a full update would store it (dry run). */
@@ -109,11 +130,11 @@ async function normalisedDesired(fed: Federation, cluster: string, desired: Obj,
 export interface Verdict {
   differences: Difference[];
   /** How much was compared: member objects, per-cluster statuses (of them, statuses other than OK). */
-  compared: { objects: number; statuses: number; failures: number };
+  compared: { objects: number; statuses: number; failures: number; conditions: number };
 }
 
 export async function judge(fed: Federation, c: OracleCase, hostObjects: Obj[]): Promise<Verdict> {
-  const compared = { objects: 0, statuses: 0, failures: 0 };
+  const compared = { objects: 0, statuses: 0, failures: 0, conditions: 0 };
   const ws = new Workspace();
   for (const [uri, text] of Object.entries(caseFiles(c))) ws.setFile(uri, text);
   const run = await openRunClusters(ws, { kubeconfig: { path: fed.kubeconfigPath }, hostContext: fed.hostCluster });
@@ -126,12 +147,10 @@ export async function judge(fed: Federation, c: OracleCase, hostObjects: Obj[]):
       const key = `${res.kind}/${res.namespace}/${res.name}`;
       const fedObj = byKey.get(`${res.kind}/${res.namespace}/${res.name}`);
       if (!fedObj) diffs.push({ resource: key, cluster: '-', what: 'host', detail: 'not found in the host' });
+      const plans: ClusterPlan[] = [];
       for (const [cluster, s] of sessions) {
         const { plan, live } = await s.observe(res);
-        const theirs = kubefedStatusOf(fedObj, cluster);
-        if (theirs !== null) compared.statuses++;
-        if (theirs) compared.failures++;
-        if (plan.status !== theirs) diffs.push({ resource: key, cluster, what: 'status', detail: `engine ${JSON.stringify(plan.status)}, KubeFed ${JSON.stringify(theirs)}` });
+        plans.push(plan);
         if (plan.operation === 'create' || plan.operation === 'delete' || plan.operation === 'removeManagedLabel') {
           diffs.push({ resource: key, cluster, what: 'operation', detail: `the engine would still ${plan.operation} ${plan.target.kind} ${plan.target.name}` });
         } else if (plan.operation === 'update' && plan.desired?.object && live) {
@@ -143,6 +162,7 @@ export async function judge(fed: Federation, c: OracleCase, hostObjects: Obj[]):
           if (a !== b) diffs.push({ resource: key, cluster, what: 'object', detail: `engine ${a}\n      KubeFed ${b}` });
         }
       }
+      compareStatus(key, statusOfPlans(plans), fedObj, compared, diffs);
     }
   } finally {
     run.connections.close();

@@ -58,8 +58,8 @@ for (const c of cases) {
       throw e;
     }
     const diffs = verdict.differences;
-    const { objects, statuses, failures } = verdict.compared;
-    const what = `${objects} objects, ${statuses} statuses (${failures} failing)${c.skipped ? `; skipped ${c.skipped.join(', ')}` : ''}`;
+    const { objects, statuses, failures, conditions } = verdict.compared;
+    const what = `${objects} objects, ${statuses} statuses (${failures} failing), ${conditions} conditions${c.skipped ? `; skipped ${c.skipped.join(', ')}` : ''}`;
     const unexpected = diffs.filter((d) => !expectedFor(d));
     const known = diffs.length - unexpected.length;
     if (unexpected.length) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { Workspace } from '../../server/engine/workspace.ts';
-import { planCluster, planResource, pruneScope, prunedFor, type PlanPolicy } from '../../server/engine/plan.ts';
+import { planCluster, planResource, pruneScope, prunedFor, statusOfPlans, type PlanPolicy } from '../../server/engine/plan.ts';
 import type { FederatedResource } from '../../server/engine/resources.ts';
 import type { JsonObject } from '../../server/engine/json.ts';
 
@@ -179,4 +179,16 @@ test('verdicts of plans (what Compare shows for what Propagate does)', async () 
   assert.equal(isReported(planCluster(r, { name: 'c2', object: null, failure }, onDemand)), false);
   const host = planCluster(res(workspace(fns(['c2'])), 'FederatedNamespace'), { name: 'c1', object: nsObj(managed) }, { adopt: false, hostCluster: 'c1' });
   assert.deepEqual([isReported(host), verdictOf(host)?.verdict], [true, 'unexpected']);
+});
+
+test('statusOfPlans: the Propagation reason and status.clusters KubeFed writes after the plans', () => {
+  const ws = workspace(fns(), fcm(['c2']));
+  const r = res(ws, 'FederatedConfigMap');
+  const ok = planResource(r, [{ name: 'c2', object: null }, { name: 'c1', object: null }], onDemand);
+  assert.deepEqual(statusOfPlans(ok), { reason: '', clusters: { c2: '' } }, 'c1 is not selected and holds nothing: not listed');
+  const bad = planResource(r, [{ name: 'c1', object: null }, { name: 'c2', object: cm() }], onDemand);
+  assert.deepEqual(statusOfPlans(bad), { reason: 'CheckClusters', clusters: { c2: 'AlreadyExists' } });
+  // No FederatedNamespace: a resource-level reason, no cluster listed.
+  const lone = res(workspace(fcm(['c1'])), 'FederatedConfigMap');
+  assert.deepEqual(statusOfPlans(planResource(lone, [{ name: 'c1', object: null }], onDemand)), { reason: 'NamespaceNotFederated', clusters: {} });
 });
