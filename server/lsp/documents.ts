@@ -251,10 +251,15 @@ export class DocumentManager {
           const path = join(folder, String(name));
           if (isYamlName(String(name))) return changed(path);
           // A new folder: files written into it before its watch began send no event of their own.
+          // It is searched now and once more a moment later, since a file written right after the
+          // folder was made can land between this search and the start of the folder's watch.
           if (!isSkippedFolderName(basename(path))) {
-            void fs.stat(path)
-              .then((st) => (st.isDirectory() ? findYamlFiles(path) : []))
-              .then((files) => files.forEach(changed), () => undefined);
+            const search = () =>
+              void fs.stat(path)
+                .then((st) => (st.isDirectory() ? findYamlFiles(path) : []))
+                .then((files) => files.forEach(changed), () => undefined);
+            search();
+            setTimeout(search, 500).unref();
           }
         });
         w.on('error', () => w.close());
