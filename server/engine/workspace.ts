@@ -180,6 +180,15 @@ ${JSON.stringify(o, null, 2)}
     return this.analysis().objects.filter((o) => o.uri === uri);
   }
 
+  /**
+   * The diagnostics of a file that depend on nothing but its text (YAML syntax), without the
+   * workspace's analysis: true even while the rest of the workspace is still being loaded.
+   */
+  syntaxDiagnostics(uri: string): EngineDiagnostic[] {
+    const f = this.files.get(uri);
+    return f ? syntaxDiagnostics(f) : [];
+  }
+
   diagnostics(uri: string): EngineDiagnostic[] {
     return this.analysis().diagnostics.get(uri) ?? [];
   }
@@ -240,17 +249,21 @@ ${JSON.stringify(o, null, 2)}
       if (l) l.push(d);
       else diagnostics.set(d.uri, [d]);
     };
-    for (const f of this.files.values()) {
-      for (const doc of f.docs) {
-        for (const p of doc.problems) add(diag({ uri: f.uri, range: f.range(p.start, p.end) }, 'error', 'yaml-syntax', p.message));
-      }
-    }
+    for (const f of this.files.values()) for (const d of syntaxDiagnostics(f)) add(d);
     yield;
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
     return { objects, types, clusters, assembled, resources: assembled.resources, diagnostics };
   }
+}
+
+function syntaxDiagnostics(f: ParsedFile): EngineDiagnostic[] {
+  const out: EngineDiagnostic[] = [];
+  for (const doc of f.docs) {
+    for (const p of doc.problems) out.push(diag({ uri: f.uri, range: f.range(p.start, p.end) }, 'error', 'yaml-syntax', p.message));
+  }
+  return out;
 }
 
 function contains(o: WsObject, offset: number): boolean {

@@ -45,6 +45,29 @@ export class DocumentManager {
     this.listeners.push(l);
   }
 
+  /** Folder indexing and stepped parses in progress: while any runs, the engine sees part of the files. */
+  private loadingCount = 0;
+  private readonly loadedListeners: (() => void)[] = [];
+
+  /** Whether the engine's view of the files is incomplete (a folder being indexed, a large file half parsed). */
+  loading(): boolean {
+    return this.loadingCount > 0;
+  }
+
+  /** Called each time the last load in progress ends. */
+  onLoaded(l: () => void): void {
+    this.loadedListeners.push(l);
+  }
+
+  private async whileLoading<T>(work: () => Promise<T>): Promise<T> {
+    this.loadingCount++;
+    try {
+      return await work();
+    } finally {
+      if (--this.loadingCount === 0) for (const l of this.loadedListeners) l();
+    }
+  }
+
   private emit(uris: string[]): void {
     if (uris.length) for (const l of this.listeners) l(uris);
   }
@@ -82,7 +105,7 @@ export class DocumentManager {
     // since): parse it in steps, following edits that arrive meanwhile.
     const current = () => (this.open.get(uri) === doc ? doc.getText() : undefined);
     // (after a turn of the loop: decoding the message that carried the text took one already)
-    const fed = this.track(yieldToLoop().then(() => this.feed(uri, current))).then((done) => {
+    const fed = this.track(this.whileLoading(() => yieldToLoop().then(() => this.feedInSteps(uri, current)))).then((done) => {
       if (this.feeding.get(uri) === fed) this.feeding.delete(uri);
       if (done) this.emit([uri]);
     });
@@ -156,7 +179,11 @@ export class DocumentManager {
   }
 
   /** Indexes every YAML file under the folders (yielding between files). */
-  async indexFolders(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
+  indexFolders(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
+    return this.whileLoading(() => this.index(folderUris, token));
+  }
+
+  private async index(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
     const paths = this.addFolders(folderUris);
     const found: string[] = [];
     for (const p of paths) await findYamlFiles(p, token, found);
@@ -186,7 +213,17 @@ export class DocumentManager {
    * `current` gives the text to parse at each step (an open document may be edited meanwhile) or
    * undefined to abandon (false).
    */
-  private async feed(uri: string, current: () => string | undefined): Promise<boolean> {
+  private feed(uri: string, current: () => string | undefined): Promise<boolean> {
+    const text = current();
+    // a small file is handed over at once (no loading state: nothing is ever half parsed)
+    if (text === undefined || text.length <= FEED_SMALL) {
+      if (text !== undefined) this.ws.setFile(uri, text);
+      return Promise.resolve(text !== undefined);
+    }
+    return this.whileLoading(() => this.feedInSteps(uri, current));
+  }
+
+  private async feedInSteps(uri: string, current: () => string | undefined): Promise<boolean> {
     let end = 0;
     // Step size adapts to the machine (and to code not optimised yet on the first steps): about
     // STEP_MS of parsing per step.
