@@ -9,7 +9,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { EngineDiagnostic } from '../engine/index.ts';
-import { isObject } from '../engine/index.ts';
+import { boundMessage, isObject } from '../engine/index.ts';
 import type { ParsedDoc, ParsedFile } from '../engine/index.ts';
 import { sliceOf, type ServerContext } from './context.ts';
 import { yieldToLoop } from './scheduler.ts';
@@ -351,7 +351,7 @@ export class DiagnosticsPublisher {
         chunk = Date.now();
       }
       const slice = sliceOf(this.ctx, file, doc);
-      out.push(...kindDiagnostics(this.ctx, file, doc));
+      for (const k of kindDiagnostics(this.ctx, file, doc)) out.push({ ...k, message: boundMessage(String(k.message)) });
       if (!slice.schemaId) continue;
       const known = this.byDoc.get(doc);
       let d = known && known.schemaId === slice.schemaId ? known.diags : yaml.cached(slice);
@@ -370,7 +370,7 @@ export class DiagnosticsPublisher {
       if (!known || known.diags !== d) this.byDoc.set(doc, { schemaId: slice.schemaId, diags: d });
       for (const x of d) {
         const severity = schemaSeverity(this.ctx.settings.schemaStrictness, x);
-        if (severity !== undefined) out.push({ ...x, severity, range: sliceToFile(slice, x.range) });
+        if (severity !== undefined) out.push({ ...x, severity, range: sliceToFile(slice, x.range), message: boundMessage(String(x.message)) });
       }
     }
     if (!complete) {
