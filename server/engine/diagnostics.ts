@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   'placement-invalid': 'A placement that cannot be computed (ComputePlacementFailed), e.g. a bad label selector.',
   'render-failed': 'The object for a cluster cannot be computed (e.g. FieldRetentionFailed or an override error).',
   'duplicate-placement-cluster': 'A cluster listed twice in one placement (spec.placement.clusters, v1alpha1 spec.clusterNames): the second entry adds nothing.',
+  'not-utf8': 'A file that is not valid UTF-8, at its first bad byte: kubectl and KubeFed cannot read it, so its content is not analysed.',
   'template-annotations-dropped': 'Template annotations or finalizers that v1beta1 KubeFed drops (AnnotationsNotSupported / FinalizersNotSupported).',
 } as const;
 

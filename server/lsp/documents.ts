@@ -138,11 +138,11 @@ export class DocumentManager {
     // Back to the disk version when the file belongs to the workspace, else forget it.
     const p = uriToPath(uri);
     if (p && this.folders.length && this.inIndex(p) && isYamlUri(uri)) {
-      const text = await readText(p);
+      const r = await readText(p);
       if (this.open.has(uri)) return;
-      if (text !== undefined) {
+      if (r !== undefined) {
         this.disk.add(uri);
-        this.ws.setFile(uri, text);
+        this.ws.setFile(uri, r.text, { notUtf8At: r.notUtf8At });
       } else {
         this.ws.deleteFile(uri);
       }
@@ -193,9 +193,9 @@ export class DocumentManager {
       if (token?.cancelled) break;
       const uri = pathToUri(file);
       if (this.open.has(uri)) continue;
-      const text = await readText(file);
-      if (text === undefined) continue;
-      if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) continue;
+      const r = await readText(file);
+      if (r === undefined) continue;
+      if (!(await this.fromDisk(uri, r))) continue;
       this.disk.add(uri);
       changed.push(uri);
       if (Date.now() - last > 20) {
@@ -205,6 +205,15 @@ export class DocumentManager {
     }
     this.emit(changed);
     return changed.length;
+  }
+
+  /** Hands a file read from disk to the engine unless it is open (false); see feed. */
+  private fromDisk(uri: string, r: DiskText): Promise<boolean> {
+    if (r.notUtf8At === undefined) return this.feed(uri, () => (this.open.has(uri) ? undefined : r.text));
+    // not UTF-8: nothing to parse, the engine reports where it stops being UTF-8
+    if (this.open.has(uri)) return Promise.resolve(false);
+    this.ws.setFile(uri, r.text, { notUtf8At: r.notUtf8At });
+    return Promise.resolve(true);
   }
 
   /**
@@ -356,18 +365,24 @@ export class DocumentManager {
       return;
     }
     if (!this.inIndex(p)) return;
-    const text = await readText(p);
-    if (text === undefined || this.open.has(uri)) return;
-    if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) return;
+    const r = await readText(p);
+    if (r === undefined || this.open.has(uri)) return;
+    if (!(await this.fromDisk(uri, r))) return;
     this.disk.add(uri);
     this.emit([uri]);
   }
 }
 
+/** A file's text; `notUtf8At`: where it stops being UTF-8. */
+interface DiskText {
+  text: string;
+  notUtf8At?: number;
+}
+
 /** The text of a file by the loader's rules (undefined: unreadable or over the limit). */
-async function readText(p: string): Promise<string | undefined> {
+async function readText(p: string): Promise<DiskText | undefined> {
   const r = await readYamlFile(p);
-  return 'text' in r ? r.text : undefined;
+  return 'text' in r ? r : undefined;
 }
 
 /** Files up to this size are parsed in one go. */
