@@ -16,7 +16,7 @@ export function buildContext(p: Parsed): Context {
   const inputs = readInputs(p.positionals);
   const ws = new Workspace();
   const warnings: string[] = [];
-  for (const f of inputs) ws.setFile(f.path, f.text);
+  for (const f of inputs) ws.setFile(f.path, f.text, { notUtf8At: f.notUtf8At });
   const clustersFile = flag(p, 'clusters');
   if (clustersFile) addClustersFile(ws, clustersFile, warnings);
   const kubeconfig = flag(p, 'kubeconfig');

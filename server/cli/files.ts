@@ -8,6 +8,7 @@ import { relative } from 'node:path';
 import { UsageError } from './args.ts';
 import { isYamlName, MAX_FILE_BYTES, tooLarge } from '../engine/loadRules.ts';
 import { findYamlFilesSync, readYamlFileSync } from '../files/yamlFiles.ts';
+import { decodeUtf8 } from '../engine/text.ts';
 
 export { isYamlName, MAX_FILE_BYTES };
 
@@ -18,20 +19,23 @@ export interface InputFile {
   /** Path as shown to the user (relative to the working directory when inside it). */
   path: string;
   text: string;
+  /** Where the file stops being UTF-8 (Workspace.setFile reports it). */
+  notUtf8At?: number;
 }
 
 export class InputError extends Error {}
 
 function readStdin(): InputFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(0, 'utf8');
+    bytes = readFileSync(0);
   } catch (e) {
     throw new InputError(`${STDIN_NAME}: cannot read: ${(e as Error).message}`);
   }
-  const big = tooLarge(STDIN_NAME, Buffer.byteLength(text));
+  const big = tooLarge(STDIN_NAME, bytes.byteLength);
   if (big) throw new InputError(big);
-  return { path: STDIN_NAME, text };
+  const { text, notUtf8At } = decodeUtf8(bytes);
+  return notUtf8At === undefined ? { path: STDIN_NAME, text } : { path: STDIN_NAME, text, notUtf8At };
 }
 
 /** Expands files and folders (recursively, *.yaml and *.yml; `-` = standard input) and reads them. */
@@ -48,7 +52,7 @@ export function readInputs(paths: string[], cwd = process.cwd()): InputFile[] {
     seen.add(p);
     const r = readYamlFileSync(p);
     if ('error' in r) throw new InputError(r.error);
-    out.push({ path: shown(p), text: r.text });
+    out.push({ path: shown(p), text: r.text, ...(r.notUtf8At === undefined ? {} : { notUtf8At: r.notUtf8At }) });
   };
   for (const p of paths) {
     if (p === '-') {

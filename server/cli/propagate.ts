@@ -58,7 +58,7 @@ export interface ClusterRun extends RunClusters {
 export async function openClusterRun(p: Parsed, io: CliIO, extraClusters: string[] = []): Promise<ClusterRun> {
   const inputs = readInputs(p.positionals);
   const ws = new Workspace();
-  for (const f of inputs) ws.setFile(f.path, f.text);
+  for (const f of inputs) ws.setFile(f.path, f.text, { notUtf8At: f.notUtf8At });
   const notes: string[] = [];
   const clustersFile = flag(p, 'clusters');
   if (clustersFile) addClustersFile(ws, clustersFile, notes);

@@ -144,12 +144,16 @@ export function fieldPath(field: string): PathSegment[] {
 function checkResource(res: FederatedResource, known: Set<string>, clusterNames: string[], out: EngineDiagnostic[]): void {
   const main = res.main!;
   const haveClusters = known.size > 0;
-  const unknownCluster = (o: WsObject, path: PathSegment[], name: string) => {
+  const unknownCluster: UnknownCluster = (o, path, name, near) => {
     if (!haveClusters || known.has(name)) return;
     const s = nearest(name, clusterNames);
+    // Changing the name to one its list already has would list that cluster twice.
+    const listed = !!s && !!near?.names.includes(s);
+    const data: Record<string, unknown> = { cluster: name, suggestion: s };
+    if (listed) Object.assign(data, { suggestionListed: true }, near?.entry ? { entry: [...o.base, ...near.entry] } : {});
     out.push(diag(locate(o, path), 'warning', 'unknown-cluster',
-      `Unknown cluster "${name}": known clusters are ${clusterNames.join(', ')}.${s ? ` Did you mean ${s}?` : ''}`,
-      { data: { cluster: name, suggestion: s } }));
+      `Unknown cluster "${name}": known clusters are ${clusterNames.join(', ')}.${s ? ` Did you mean ${s}?${listed ? ' (it is already listed here)' : ''}` : ''}`,
+      { data }));
   };
 
   if (res.era === 'v1beta1' && res.targetKind !== 'Namespace' && own(own(main.object, 'spec'), 'template') === undefined) {
@@ -168,10 +172,8 @@ function checkResource(res: FederatedResource, known: Set<string>, clusterNames:
   } else if (res.era === 'v1beta1') {
     const clustersList = getPath(main.object, ['spec', 'placement', 'clusters']);
     if (Array.isArray(clustersList)) {
-      clustersList.forEach((c, i) => {
-        const n = own(c, 'name');
-        if (typeof n === 'string') unknownCluster(main, ['spec', 'placement', 'clusters', i, 'name'], n);
-      });
+      const names = clustersList.map((c) => own(c, 'name'));
+      checkClusterList(main, ['spec', 'placement', 'clusters'], names, (i) => ['spec', 'placement', 'clusters', i, 'name'], unknownCluster, out);
     }
     if (pl.namespaceNotFederated) {
       out.push(diag(locate(main, ['metadata', 'namespace']), 'warning', 'namespace-not-federated',
@@ -199,7 +201,7 @@ function checkResource(res: FederatedResource, known: Set<string>, clusterNames:
     const p = res.placementObject;
     if (p) {
       const names = getPath(p.object, ['spec', 'clusterNames']);
-      if (Array.isArray(names)) names.forEach((n, i) => typeof n === 'string' && unknownCluster(p, ['spec', 'clusterNames', i], n));
+      if (Array.isArray(names)) checkClusterList(p, ['spec', 'clusterNames'], names, (i) => ['spec', 'clusterNames', i], unknownCluster, out);
       if (pl.selected.length === 0) {
         const miss = getPath(p.object, ['spec', 'clusterNames']) === undefined;
         out.push(diag(locate(p, miss ? ['spec'] : ['spec', 'clusterNames']), haveClusters ? 'warning' : 'info', 'placement-empty',
@@ -216,7 +218,33 @@ function checkResource(res: FederatedResource, known: Set<string>, clusterNames:
   if (res.rsp) checkRsp(res, unknownCluster, out);
 }
 
-type UnknownCluster = (o: WsObject, path: PathSegment[], name: string) => void;
+/** The list a cluster name is written in: the names it holds, and the path of the name's entry. */
+interface NameList {
+  names: unknown[];
+  entry?: PathSegment[];
+}
+
+type UnknownCluster = (o: WsObject, path: PathSegment[], name: string, near?: NameList) => void;
+
+/**
+ * The cluster names of a placement list (v1beta1 `spec.placement.clusters`, v1alpha1
+ * `spec.clusterNames`): unknown ones, and a name listed a second time (at that later entry).
+ */
+function checkClusterList(o: WsObject, listPath: PathSegment[], names: unknown[], namePath: (i: number) => PathSegment[], unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
+  const first = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (typeof n !== 'string') return;
+    const prev = first.get(n);
+    if (prev === undefined) {
+      first.set(n, i);
+      unknownCluster(o, namePath(i), n, { names, entry: [...listPath, i] });
+      return;
+    }
+    out.push(diag(locate(o, namePath(i)), 'warning', 'duplicate-placement-cluster',
+      `Cluster "${n}" is already listed (entry ${prev}): the second entry adds nothing. Remove it.`,
+      { related: [{ location: locate(o, namePath(prev)), message: `first entry of ${n}` }], data: { cluster: n, first: prev, entry: [...o.base, ...listPath, i] } }));
+  });
+}
 
 function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
   const main = res.main!;
@@ -224,7 +252,9 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
   if (!Array.isArray(list)) return;
   // List-wide errors fail every cluster (ApplyOverridesFailed).
   const first = new Map<string, number>();
-  decodeOverrides(list).items.forEach(({ clusterName: name }, i) => {
+  const items = decodeOverrides(list).items;
+  const names = items.map((x) => x.clusterName);
+  items.forEach(({ clusterName: name }, i) => {
     const at = typeof own(list[i], 'clusterName') === 'string' ? ['spec', 'overrides', i, 'clusterName'] : ['spec', 'overrides', i];
     const prev = first.get(name);
     if (prev !== undefined) {
@@ -235,7 +265,7 @@ function checkV1beta1Overrides(res: FederatedResource, known: Set<string>, unkno
     }
     first.set(name, i);
     if (!name) return;
-    unknownCluster(main, at, name);
+    unknownCluster(main, at, name, { names, entry: ['spec', 'overrides', i] });
     if (known.has(name) && !res.placement.selected.includes(name) && !res.placement.error) {
       out.push(diag(locate(main, at), 'warning', 'override-for-unplaced-cluster',
         `Overrides for ${name} have no effect: ${res.name} is not placed on ${name}.`,
@@ -371,7 +401,7 @@ function checkV1alpha1Override(res: FederatedResource, known: Set<string>, unkno
   list.forEach((e, i) => {
     const cn = own(e, 'clusterName');
     if (typeof cn !== 'string') return;
-    unknownCluster(ov, ['spec', 'overrides', i, 'clusterName'], cn);
+    unknownCluster(ov, ['spec', 'overrides', i, 'clusterName'], cn, { names: list.map((x) => own(x, 'clusterName')), entry: ['spec', 'overrides', i] });
     const prev = seen.get(cn);
     if (prev !== undefined) {
       out.push(diag(locate(ov, ['spec', 'overrides', i, 'clusterName']), 'warning', 'duplicate-cluster-override',
@@ -380,7 +410,8 @@ function checkV1alpha1Override(res: FederatedResource, known: Set<string>, unkno
       return;
     }
     seen.set(cn, i);
-    if ((known.size === 0 || known.has(cn)) && !res.placement.selected.includes(cn) && !res.placement.reasons[cn]?.selected) {
+    // Like v1beta1: with no cluster known, nothing says the cluster is not placed.
+    if (known.has(cn) && !res.placement.selected.includes(cn) && !res.placement.error) {
       out.push(diag(locate(ov, ['spec', 'overrides', i, 'clusterName']), 'warning', 'override-for-unplaced-cluster',
         `The override for ${cn} has no effect: ${res.name} is not placed on ${cn}.`, { data: { cluster: cn, index: i } }));
     }
@@ -400,7 +431,7 @@ function checkV1alpha1Override(res: FederatedResource, known: Set<string>, unkno
 function checkRsp(res: FederatedResource, unknownCluster: UnknownCluster, out: EngineDiagnostic[]): void {
   const rsp = res.rsp!;
   const clusters = getPath(rsp.object.object, ['spec', 'clusters']);
-  if (isObject(clusters)) for (const k of Object.keys(clusters)) if (k !== '*') unknownCluster(rsp.object, ['spec', 'clusters', k], k);
+  if (isObject(clusters)) for (const k of Object.keys(clusters)) if (k !== '*') unknownCluster(rsp.object, ['spec', 'clusters', k], k, { names: Object.keys(clusters) });
   const main = res.main!;
   const related: RelatedInfo[] = [{ location: locate(rsp.object, ['spec', 'totalReplicas']), message: `ReplicaSchedulingPreference ${rsp.object.meta.name}` }];
   if (res.era === 'v1beta1') {

@@ -29,6 +29,8 @@ export const DIAGNOSTIC_CODES = {
   'invalid-kubefedconfig': 'A KubeFedConfig that KubeFed admission would reject.',
   'placement-invalid': 'A placement that cannot be computed (ComputePlacementFailed), e.g. a bad label selector.',
   'render-failed': 'The object for a cluster cannot be computed (e.g. FieldRetentionFailed or an override error).',
+  'duplicate-placement-cluster': 'A cluster listed twice in one placement (spec.placement.clusters, v1alpha1 spec.clusterNames): the second entry adds nothing.',
+  'not-utf8': 'A file that is not valid UTF-8, at its first bad byte: kubectl and KubeFed cannot read it, so its content is not analysed.',
   'template-annotations-dropped': 'Template annotations or finalizers that v1beta1 KubeFed drops (AnnotationsNotSupported / FinalizersNotSupported).',
 } as const;
 
@@ -57,7 +59,7 @@ export function diag(
   message: string,
   extra: { related?: RelatedInfo[]; data?: Record<string, unknown> } = {},
 ): EngineDiagnostic {
-  const d: EngineDiagnostic = { uri: loc.uri, range: loc.range, severity, code, message };
+  const d: EngineDiagnostic = { uri: loc.uri, range: loc.range, severity, code, message: boundMessage(message) };
   if (extra.related?.length) d.related = extra.related;
   if (extra.data) d.data = extra.data;
   return d;
@@ -70,4 +72,32 @@ export function compareDiagnostics(a: EngineDiagnostic, b: EngineDiagnostic): nu
     a.range.start.character - b.range.start.character ||
     (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
   );
+}
+
+/** The most characters of quoted text (and of any run without spaces) a message shows. */
+export const QUOTED_MAX = 80;
+const LONG_RUN = new RegExp(`[^\\s"]{${QUOTED_MAX + 1},}`, 'g');
+/** The most characters of a whole message. */
+export const MESSAGE_MAX = 1000;
+
+/** `s` cut to `max` characters with an ellipsis (never inside a surrogate pair or a `\u` escape). */
+export function clip(s: string, max = QUOTED_MAX): string {
+  if (s.length <= max) return s;
+  let cut = s.slice(0, max);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  cut = cut.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
+  return cut + '…';
+}
+
+/**
+ * A message with its quoted text bounded: a message quotes names, values and source tokens (the
+ * YAML parser quotes a whole unexpected scalar, megabytes of a binary file), so every quoted
+ * string and every run without spaces is cut to QUOTED_MAX characters, and the whole to MESSAGE_MAX.
+ */
+export function boundMessage(m: string): string {
+  if (m.length <= QUOTED_MAX) return m;
+  const out = m
+    .replace(/"((?:[^"\\\n]|\\.)*)"/g, (all: string, inner: string) => (inner.length > QUOTED_MAX ? `"${clip(inner)}"` : all))
+    .replace(LONG_RUN, (run) => clip(run));
+  return clip(out, MESSAGE_MAX);
 }

@@ -9,7 +9,7 @@ export type { WsObject } from './objects.ts';
 export { locate, objectLocation, describe } from './objects.ts';
 export { parseFile, reparse, parseSlice, sliceDocuments, objectsOf, ParsedFile, ParsedDoc, type PathSegment } from './parse.ts';
 export { LineIndex, type Position, type Range, type Location } from './text.ts';
-export { DIAGNOSTIC_CODES, type DiagnosticCode, type EngineDiagnostic, type Severity } from './diagnostics.ts';
+export { DIAGNOSTIC_CODES, boundMessage, type DiagnosticCode, type EngineDiagnostic, type Severity } from './diagnostics.ts';
 export { clustersFromFile, clustersFromKubeconfig, clustersFromSettings, mergeClusters, type ClusterInfo, type ClusterSource } from './inventory.ts';
 export { TypeIndex, metaOf, type ObjectRole } from './model.ts';
 export { editDistance, nearest } from './spelling.ts';

@@ -9,6 +9,7 @@ import { parseDocument, isMap, isSeq, isPair, isScalar, isAlias, type Document, 
 import type { Json, JsonObject } from './json.ts';
 import { isObject } from './json.ts';
 import { LineIndex, type Range } from './text.ts';
+import { boundMessage } from './diagnostics.ts';
 
 export type PathSegment = string | number;
 
@@ -179,7 +180,7 @@ function firstLineLength(s: string): number {
 }
 
 function cleanMessage(m: string): string {
-  return m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return boundMessage(m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
 }
 
 /** One object found in a document: the document's root, or an item of a `kind: List`. */

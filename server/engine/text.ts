@@ -81,3 +81,46 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(end) };
   }
 }
+
+/** Text decoded from bytes; `notUtf8At`: the text offset of the first byte that is not UTF-8. */
+export interface DecodedText {
+  text: string;
+  notUtf8At?: number;
+  /** The byte offset of that byte. */
+  byteOffset?: number;
+}
+
+// (a byte order mark stays in the text, as with fs.readFile(path, 'utf8'))
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * Bytes as UTF-8. When they are not valid UTF-8 the text has replacement characters and
+ * `notUtf8At` says where the first bad byte is (as an offset into the text).
+ */
+export function decodeUtf8(bytes: Uint8Array): DecodedText {
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    const bad = firstBadUtf8Byte(bytes);
+    return { text: lenientUtf8.decode(bytes), notUtf8At: lenientUtf8.decode(bytes.subarray(0, bad)).length, byteOffset: bad };
+  }
+}
+
+/** Offset of the first byte of the first ill-formed UTF-8 sequence (RFC 3629), or bytes.length. */
+function firstBadUtf8Byte(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // the second byte's range excludes overlong forms, surrogates and code points over U+10FFFF
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
+}

@@ -6,6 +6,7 @@
 import type { JsonObject } from './json.ts';
 import { getPath } from './json.ts';
 import { ParsedFile, reparse } from './parse.ts';
+import { LineIndex } from './text.ts';
 import { TypeIndex } from './model.ts';
 import { builtinTypeConfigsOfBothEras, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 import { collectObjects, locate, type WsObject } from './objects.ts';
@@ -54,6 +55,8 @@ export interface WorkspaceOptions {
 
 export class Workspace {
   private readonly files = new Map<string, ParsedFile>();
+  /** The not-utf8 error of files that are not UTF-8 (held empty in `files`). */
+  private readonly unreadable = new Map<string, EngineDiagnostic>();
   private readonly clusterSources = new Map<string, ClusterInfo[]>();
   private cache: Analysis | undefined;
   private renderCache = new Map<string, RenderedObject>();
@@ -62,17 +65,37 @@ export class Workspace {
 
   constructor(private options: WorkspaceOptions = {}) {}
 
-  /** Adds or replaces a file; only the documents whose text changed are parsed again. */
-  setFile(uri: string, text: string): ParsedFile {
+  /**
+   * Adds or replaces a file; only the documents whose text changed are parsed again. `notUtf8At`
+   * (decodeUtf8): the file's bytes are not UTF-8 from that text offset on; kubectl and KubeFed
+   * cannot read it, so it gets one `not-utf8` error there and its content is not analysed.
+   */
+  setFile(uri: string, text: string, opts: { notUtf8At?: number } = {}): ParsedFile {
+    if (opts.notUtf8At !== undefined) return this.setUnreadable(uri, text, opts.notUtf8At);
+    const hadError = this.unreadable.delete(uri);
     const prev = this.files.get(uri);
-    if (prev && prev.text === text) return prev;
+    if (prev && prev.text === text && !hadError) return prev;
     const f = reparse(prev, uri, text);
     this.files.set(uri, f);
     this.invalidate();
     return f;
   }
 
+  /** A file that is not UTF-8: held empty (nothing to analyse), with its error. */
+  private setUnreadable(uri: string, text: string, at: number): ParsedFile {
+    const lines = new LineIndex(text);
+    const start = lines.position(at);
+    const end = lines.position(Math.min(text.length, at + 1));
+    const message = `This file is not valid UTF-8 (first bad byte at line ${start.line + 1}, column ${start.character + 1}): kubectl and KubeFed cannot read it, so it is not analysed. Save it as UTF-8, or keep it out of the workspace if it is not a manifest.`;
+    this.unreadable.set(uri, diag({ uri, range: { start, end } }, 'error', 'not-utf8', message));
+    const f = reparse(this.files.get(uri), uri, '');
+    this.files.set(uri, f);
+    this.invalidate();
+    return f;
+  }
+
   deleteFile(uri: string): void {
+    this.unreadable.delete(uri);
     if (this.files.delete(uri)) this.invalidate();
   }
 
@@ -180,6 +203,17 @@ ${JSON.stringify(o, null, 2)}
     return this.analysis().objects.filter((o) => o.uri === uri);
   }
 
+  /**
+   * The diagnostics of a file that depend on nothing but its text (YAML syntax), without the
+   * workspace's analysis: true even while the rest of the workspace is still being loaded.
+   */
+  syntaxDiagnostics(uri: string): EngineDiagnostic[] {
+    const bad = this.unreadable.get(uri);
+    if (bad) return [bad];
+    const f = this.files.get(uri);
+    return f ? syntaxDiagnostics(f) : [];
+  }
+
   diagnostics(uri: string): EngineDiagnostic[] {
     return this.analysis().diagnostics.get(uri) ?? [];
   }
@@ -240,17 +274,21 @@ ${JSON.stringify(o, null, 2)}
       if (l) l.push(d);
       else diagnostics.set(d.uri, [d]);
     };
-    for (const f of this.files.values()) {
-      for (const doc of f.docs) {
-        for (const p of doc.problems) add(diag({ uri: f.uri, range: f.range(p.start, p.end) }, 'error', 'yaml-syntax', p.message));
-      }
-    }
+    for (const uri of this.files.keys()) for (const d of this.syntaxDiagnostics(uri)) add(d);
     yield;
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
     return { objects, types, clusters, assembled, resources: assembled.resources, diagnostics };
   }
+}
+
+function syntaxDiagnostics(f: ParsedFile): EngineDiagnostic[] {
+  const out: EngineDiagnostic[] = [];
+  for (const doc of f.docs) {
+    for (const p of doc.problems) out.push(diag({ uri: f.uri, range: f.range(p.start, p.end) }, 'error', 'yaml-syntax', p.message));
+  }
+  return out;
 }
 
 function contains(o: WsObject, offset: number): boolean {

@@ -5,6 +5,7 @@
 import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSkippedFolderName, isYamlName, tooLarge } from '../engine/loadRules.ts';
+import { decodeUtf8 } from '../engine/text.ts';
 
 const MAX_DEPTH = 20;
 
@@ -41,7 +42,13 @@ export function findYamlFilesSync(dir: string, out: string[] = [], depth = 0): s
   return out;
 }
 
-export type ReadResult = { text: string } | { error: string };
+/** The text of a file; `notUtf8At`: where it stops being UTF-8 (engine decodeUtf8), for Workspace.setFile. */
+export type ReadResult = { text: string; notUtf8At?: number } | { error: string };
+
+function decoded(bytes: Uint8Array): { text: string; notUtf8At?: number } {
+  const d = decodeUtf8(bytes);
+  return d.notUtf8At === undefined ? { text: d.text } : { text: d.text, notUtf8At: d.notUtf8At };
+}
 
 /** Reads one file within the size limit; never throws. */
 export async function readYamlFile(path: string): Promise<ReadResult> {
@@ -50,7 +57,7 @@ export async function readYamlFile(path: string): Promise<ReadResult> {
     if (!st.isFile()) return { error: `${path}: not a file` };
     const big = tooLarge(path, st.size);
     if (big) return { error: big };
-    return { text: await fs.readFile(path, 'utf8') };
+    return decoded(await fs.readFile(path));
   } catch (e) {
     return { error: `${path}: cannot read: ${describe(e)}` };
   }
@@ -63,7 +70,7 @@ export function readYamlFileSync(path: string): ReadResult {
     if (!st.isFile()) return { error: `${path}: not a file` };
     const big = tooLarge(path, st.size);
     if (big) return { error: big };
-    return { text: readFileSync(path, 'utf8') };
+    return decoded(readFileSync(path));
   } catch (e) {
     return { error: `${path}: cannot read: ${describe(e)}` };
   }

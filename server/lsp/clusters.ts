@@ -37,26 +37,31 @@ export class ClusterSources {
     return join(this.ctx.docs.folderPaths()[0] ?? process.cwd(), p);
   }
 
+  private loads = 0;
+
+  /**
+   * Reads every source, then hands them to the engine at once: an analysis in between would see
+   * part of the inventory. A load overtaken by a newer one (settings changed again) is dropped.
+   */
   async load(): Promise<void> {
     const { ws, settings } = this.ctx;
-    this.watched = new Set();
-    this.kubeconfigs = new Map();
+    const load = ++this.loads;
+    const watched = new Set<string>();
+    const kubeconfigs = new Map<string, string>();
     const fromKubeconfig: ClusterInfo[] = [];
     for (const p of this.kubeconfigPaths()) {
-      this.watched.add(p);
+      watched.add(p);
       const text = await read(p);
       if (text === undefined) continue;
-      this.kubeconfigs.set(p, text);
+      kubeconfigs.set(p, text);
       for (const c of clustersFromKubeconfig(text).clusters) {
         fromKubeconfig.push({ ...c, location: contextLocation(p, text, c.name) });
       }
     }
-    ws.setClusterSource('kubeconfig', fromKubeconfig);
-
     const fromFile: ClusterInfo[] = [];
     if (settings.clustersFile) {
       const p = this.resolve(settings.clustersFile);
-      this.watched.add(p);
+      watched.add(p);
       const text = await read(p);
       if (text !== undefined) {
         for (const c of clustersFromFile(text, pathToUri(p)).clusters) {
@@ -64,8 +69,11 @@ export class ClusterSources {
         }
       }
     }
+    if (load !== this.loads) return;
+    this.watched = watched;
+    this.kubeconfigs = kubeconfigs;
+    ws.setClusterSource('kubeconfig', fromKubeconfig);
     ws.setClusterSource('clusters-file', fromFile);
-
     ws.setClusterSource('settings', clustersFromSettings(settings.clusters));
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Quick fixes for engine diagnostics where the fix is clear, and refactorings:
- * - unknown-cluster / unknown kinds / bad override paths: replace with the suggestion;
+ * - unknown-cluster / unknown kinds / bad override paths: replace with the suggestion (an unknown
+ *   cluster whose suggestion its list already has: remove the entry);
+ * - duplicate-placement-cluster: remove the second entry;
  * - override-for-unplaced-cluster: add the cluster to the placement, or remove the dead override;
  * - namespace-not-federated: create the missing FederatedNamespace;
  * - namespace-not-placed: add the clusters to the FederatedNamespace placement;
@@ -75,20 +77,57 @@ function appendToSeq(o: WsObject, path: PathSegment[], blockItem: string, flowIt
 
 /** Edit deleting item `index` of the sequence at `path` (and the key when it was the only item). */
 function deleteSeqItem(o: WsObject, path: PathSegment[], index: number): TextEdit | undefined {
-  const full = [...o.base, ...path];
-  const list = getIn(o.object, path.map(String));
-  if (!Array.isArray(list)) return undefined;
-  const file = o.file;
+  return deleteSeqItemAt(o.file, o.doc, [...o.base, ...path], index);
+}
+
+/** The same for a sequence at `seq`, a path from the root of `doc`; block or flow style. */
+function deleteSeqItemAt(file: ParsedFile, doc: ParsedDoc, seq: PathSegment[], index: number): TextEdit | undefined {
+  const list = getIn(doc.value, seq);
+  if (!Array.isArray(list) || index < 0 || index >= list.length) return undefined;
   if (list.length === 1) {
-    const k = o.doc.keyOffsetsOf(full);
-    const v = o.doc.offsetsOf(full);
+    const k = doc.keyOffsetsOf(seq);
+    const v = doc.offsetsOf(seq);
     if (!k || !v) return undefined;
     return edit(file, lineStart(file, k[0]), Math.min(file.text.length, lineEnd(file, Math.max(v[0], v[1] - 1)) + 1), '');
   }
-  const r = o.doc.offsetsOf([...full, index]);
-  if (!r) return undefined;
-  if (file.text[o.doc.offsetsOf(full)![0]] === '[') return undefined;
+  const r = doc.offsetsOf([...seq, index]);
+  const whole = doc.offsetsOf(seq);
+  if (!r || !whole) return undefined;
+  if (file.text[whole[0]] === '[') {
+    // `[a, b, c]`: the item with the separator after it (or before it, for the last one)
+    const next = index + 1 < list.length ? doc.offsetsOf([...seq, index + 1]) : undefined;
+    const prev = index > 0 ? doc.offsetsOf([...seq, index - 1]) : undefined;
+    if (next) return edit(file, r[0], next[0], '');
+    return prev ? edit(file, prev[1], r[1], '') : undefined;
+  }
   return edit(file, lineStart(file, r[0]), Math.min(file.text.length, lineEnd(file, Math.max(r[0], r[1] - 1)) + 1), '');
+}
+
+/** The entry a diagnostic's `data.entry` names (a path from the root of its document), deleted. */
+function deleteEntry({ file, d, data }: FixInput): TextEdit | undefined {
+  const entry = data.entry;
+  if (!Array.isArray(entry) || typeof entry[entry.length - 1] !== 'number') return undefined;
+  const doc = file.docAt(file.lines.offset(d.range.start));
+  if (!doc) return undefined;
+  return deleteSeqItemAt(file, doc, entry.slice(0, -1) as PathSegment[], entry[entry.length - 1] as number);
+}
+
+/**
+ * unknown-cluster: change to the nearest known name, unless the list already has it (that would
+ * list the cluster twice): then remove the entry.
+ */
+function unknownClusterFixes(input: FixInput): CodeAction[] {
+  const { uri, d, data } = input;
+  if (!data.suggestionListed) return replaceWithSuggestion('to ')(input);
+  const del = deleteEntry(input);
+  const name = String(data.cluster);
+  return del ? [action(`Remove ${name} (${String(data.suggestion)} is already listed)`, CodeActionKind.QuickFix, { [uri]: [del] }, d, true)] : [];
+}
+
+/** duplicate-placement-cluster: remove the second entry. */
+function duplicateClusterFixes(input: FixInput): CodeAction[] {
+  const del = deleteEntry(input);
+  return del ? [action(`Remove the second ${String(input.data.cluster)}`, CodeActionKind.QuickFix, { [input.uri]: [del] }, input.d, true)] : [];
 }
 
 function objectsAt(ctx: ServerContext, uri: string, doc: ParsedDoc): WsObject[] {
@@ -267,7 +306,8 @@ function placeNamespaceFix({ ctx, uri, file, d, data }: FixInput): CodeAction[] 
 
 /** Quick fixes by diagnostic code. */
 const QUICK_FIXES = new Map<string, (input: FixInput) => CodeAction[]>([
-  ['unknown-cluster', replaceWithSuggestion('to ')],
+  ['unknown-cluster', unknownClusterFixes],
+  ['duplicate-placement-cluster', duplicateClusterFixes],
   ['unknown-federated-kind', replaceWithSuggestion('kind to ')],
   ['override-path-invalid', replaceWithSuggestion('path to ')],
   ['override-path-not-found', replaceWithSuggestion('path to ')],

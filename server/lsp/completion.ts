@@ -185,7 +185,10 @@ function federationItems(
 function v1beta1PlacementItems({ obj, rel, cc, range, inventory }: FedSite): CompletionItem[] | undefined {
   if (matchPath(rel, ['spec', 'placement', 'clusters', '*'])) {
     if (cc.inValue && cc.key === 'name') return clusterItems(inventory(), range);
-    if (cc.seqItem || (!cc.inValue && !cc.key)) return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: `name: ${i.label}` }, filterText: `name: ${i.label}` }));
+    if (cc.seqItem || (!cc.inValue && !cc.key)) {
+      const item = (name: string) => (cc.flow && cc.seqItem ? `{name: ${name}}` : `name: ${name}`);
+      return clusterItems(inventory(), range).map((i) => ({ ...i, textEdit: { range, newText: item(i.label) }, filterText: item(i.label) }));
+    }
   }
   if (matchPath(rel, ['spec', 'placement', 'clusterSelector', 'matchLabels'])) {
     const idx = labelIndex(inventory());
@@ -249,12 +252,13 @@ function v1beta1OverrideItems({ ctx, obj, rel, cc, range, doc, uri, inventory }:
 /** ReplicaSchedulingPreference: cluster names (and "*") as keys of spec.clusters, spec.targetKind. */
 function rspItems({ rel, cc, range, inventory }: FedSite): CompletionItem[] | undefined {
   if (matchPath(rel, ['spec', 'clusters']) && !cc.inValue) {
-    const items = clusterItems(inventory(), range, { suffix: ':\n' + ' '.repeat(cc.column + 2) + 'weight: 1' });
+    const value = cc.flow ? ': {weight: 1}' : ':\n' + ' '.repeat(cc.column + 2) + 'weight: 1';
+    const items = clusterItems(inventory(), range, { suffix: value });
     items.push({
       label: '"*"',
       kind: CompletionItemKind.EnumMember,
       detail: 'every cluster without its own entry',
-      textEdit: { range, newText: '"*":\n' + ' '.repeat(cc.column + 2) + 'weight: 1' },
+      textEdit: { range, newText: '"*"' + value },
       filterText: '*',
     });
     return items;

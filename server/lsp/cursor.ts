@@ -2,7 +2,7 @@
  * Where the cursor is in a YAML document, from the text alone (the document is usually
  * incomplete while typing, so the parser's tree cannot be trusted): the path of the collection
  * around the cursor, the key of the current line, and whether the cursor is on a key or a value.
- * Block style only; flow collections fall back to yaml-language-server.
+ * Block style, and flow collections that open on the cursor's line (`clusters: [{name: |}]`).
  */
 import type { PathSegment } from '../engine/index.ts';
 
@@ -22,6 +22,8 @@ export interface CursorContext {
   replaceEnd: number;
   /** Column where a key at this position starts. */
   column: number;
+  /** Inside a flow collection (`[…]`, `{…}`): an inserted value must stay on the line. */
+  flow?: boolean;
 }
 
 interface LineShape {
@@ -149,6 +151,10 @@ export function cursorContext(lines: string[], line: number, character: number):
     const lead = valueText.length - valueText.trimStart().length;
     const valueStart = character - valueText.length + lead;
     const raw = valueText.trimStart();
+    if (raw.startsWith('[') || raw.startsWith('{')) {
+      const f = flowContext(text, valueStart, character, [...parentPath, s.key]);
+      if (f) return f;
+    }
     let prefix = raw;
     let start = valueStart;
     if (raw.startsWith('"') || raw.startsWith("'")) {
@@ -171,6 +177,10 @@ export function cursorContext(lines: string[], line: number, character: number):
       column: s.contentCol,
     };
   }
+  if (lastDash !== undefined && (rest.startsWith('[') || rest.startsWith('{'))) {
+    const f = flowContext(text, s.contentCol, character, parentPath);
+    if (f) return f;
+  }
   if (lastDash !== undefined && !rest.includes(':')) {
     // `- value` (or `- ` with nothing yet): a sequence scalar or the first key of an item mapping
     return {
@@ -192,4 +202,73 @@ export function cursorContext(lines: string[], line: number, character: number):
     replaceEnd: character + tail.length,
     column: s.blank ? character : s.contentCol,
   };
+}
+
+interface FlowFrame {
+  seq: boolean;
+  /** Index of the current item (sequence). */
+  index: number;
+  /** Key of the current pair (mapping), once its `:` is typed. */
+  key?: string;
+}
+
+/**
+ * The cursor inside a flow collection that starts at column `from` of the current line
+ * (`clusters: [{name: cluster1}, {name: |`, `- {clusterName: |`): the path through the flow
+ * collections to the cursor, below `base`, the path of the flow collection itself. Undefined when
+ * the flow collection is closed before the cursor. One line only.
+ */
+export function flowContext(line: string, from: number, character: number, base: PathSegment[]): CursorContext | undefined {
+  const stack: FlowFrame[] = [];
+  let tokenStart = from;
+  for (let i = from; i < character; i++) {
+    const ch = line[i];
+    if (ch === '"' || ch === "'") {
+      const end = closingQuote(line, i, ch);
+      if (end >= character) break;
+      i = end;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (ch === '[' || ch === '{') {
+      stack.push({ seq: ch === '[', index: 0 });
+      tokenStart = i + 1;
+    } else if (ch === ']' || ch === '}') {
+      stack.pop();
+      if (!stack.length) return undefined;
+    } else if (ch === ',' && top) {
+      if (top.seq) top.index++;
+      else top.key = undefined;
+      tokenStart = i + 1;
+    } else if (ch === ':' && top && !top.seq && top.key === undefined && /[\s,\]}]/.test(line[i + 1] ?? ' ')) {
+      top.key = unquote(line.slice(tokenStart, i).trim());
+      tokenStart = i + 1;
+    } else if (ch === '#' && /\s/.test(line[i - 1] ?? '')) {
+      return undefined;
+    }
+  }
+  if (!stack.length) return undefined;
+  while (tokenStart < character && /\s/.test(line[tokenStart])) tokenStart++;
+  const path = [...base];
+  for (const f of stack.slice(0, -1)) path.push(f.seq ? f.index : (f.key ?? ''));
+  const top = stack[stack.length - 1];
+  const typed = line.slice(tokenStart, character);
+  const prefix = typed.startsWith('"') || typed.startsWith("'") ? typed.slice(1) : typed;
+  const tail = /^[^\s#,\]}]*/.exec(line.slice(character))![0];
+  const at = { prefix, replaceStart: tokenStart, replaceEnd: character + tail.length, column: tokenStart, flow: true };
+  if (top.seq) return { parentPath: [...path, top.index], inValue: true, seqItem: true, ...at };
+  if (top.key !== undefined) return { parentPath: path, key: top.key, inValue: true, seqItem: false, ...at };
+  return { parentPath: path, inValue: false, seqItem: false, ...at };
+}
+
+/** Index of the quote closing the one at `start` (the line's length when there is none). */
+function closingQuote(line: string, start: number, q: string): number {
+  for (let i = start + 1; i < line.length; i++) {
+    if (q === '"' && line[i] === '\\') i++;
+    else if (line[i] === q) {
+      if (q === "'" && line[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return line.length;
 }

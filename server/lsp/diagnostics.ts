@@ -9,7 +9,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { EngineDiagnostic } from '../engine/index.ts';
-import { isObject } from '../engine/index.ts';
+import { boundMessage, isObject } from '../engine/index.ts';
 import type { ParsedDoc, ParsedFile } from '../engine/index.ts';
 import { sliceOf, type ServerContext } from './context.ts';
 import { yieldToLoop } from './scheduler.ts';
@@ -139,7 +139,31 @@ export class DiagnosticsPublisher {
   private idleWaiters: (() => void)[] = [];
   private onAnalysis: (() => void)[] = [];
 
-  constructor(private readonly ctx: ServerContext) {}
+  /**
+   * Federation diagnostics depend on the whole workspace and on the cluster inventory: until both
+   * are complete (start) only what a document's text alone decides (YAML syntax) is published,
+   * and while files are loading later (a folder added, a large file parsed in steps) publishing
+   * waits for the load to end. What is published is true, never a guess from half a workspace.
+   */
+  private started = false;
+  /** Changes that arrived while files were loading: published when the load ends. */
+  private readonly deferred = new Set<string>();
+
+  constructor(private readonly ctx: ServerContext) {
+    ctx.docs.onLoaded(() => {
+      if (!this.started || !this.deferred.size) return;
+      const uris = [...this.deferred];
+      this.deferred.clear();
+      this.schedule(uris);
+    });
+  }
+
+  /** The workspace index and the cluster inventory are complete: publish everything. */
+  start(): void {
+    this.started = true;
+    this.schedule([...this.deferred, ...this.ctx.docs.openUris()]);
+    this.deferred.clear();
+  }
 
   /** Called after each engine analysis (inventory notifications, schema refresh). */
   afterAnalysis(cb: () => void): void {
@@ -203,11 +227,38 @@ export class DiagnosticsPublisher {
   /** Longest engine analysis since the last reset (kubefed/stats). */
   maxAnalysisMs = 0;
 
+  /** Until the workspace is complete: open documents get their syntax diagnostics only. */
+  private publishSyntax(changed: string[]): void {
+    for (const uri of changed) {
+      this.deferred.add(uri);
+      if (!this.ctx.docs.isOpen(uri)) continue;
+      const all = this.ctx.ws.syntaxDiagnostics(uri).map(toLspDiagnostic);
+      const st = this.state.get(uri) ?? { yaml: [] };
+      this.state.set(uri, st);
+      const key = JSON.stringify(all);
+      if (st.published === key) continue;
+      st.published = key;
+      void this.ctx.connection.sendDiagnostics({ uri, diagnostics: all, version: this.ctx.docs.get(uri)?.version });
+    }
+  }
+
+  /** Whether what the engine sees is the complete workspace; if not, `changed` waits for it. */
+  private complete(changed: string[]): boolean {
+    if (!this.started) {
+      this.publishSyntax(changed);
+      return false;
+    }
+    if (!this.ctx.docs.loading()) return true;
+    for (const uri of changed) this.deferred.add(uri);
+    return false;
+  }
+
   private async pass(changed: string[], gen: number): Promise<boolean> {
     const { ws, docs } = this.ctx;
     // Requests that arrived with the edit (completion while typing) go first.
     await yieldToLoop();
     if (gen !== this.generation) return false;
+    if (!this.complete(changed)) return true;
     // 0. Changed open documents first, before the (workspace-wide) engine analysis: fresh schema
     //    diagnostics plus the previous engine diagnostics moved along with their documents.
     let fast = false;
@@ -232,6 +283,8 @@ export class DiagnosticsPublisher {
       t0 = performance.now();
     });
     if (gen !== this.generation) return false;
+    // a load began during the analysis: it saw part of the files
+    if (!this.complete(changed)) return true;
     for (const cb of this.onAnalysis) cb();
     longest = Math.max(longest, performance.now() - t0);
     this.lastPass.analysisMs = Math.round(longest * 10) / 10;
@@ -298,7 +351,7 @@ export class DiagnosticsPublisher {
         chunk = Date.now();
       }
       const slice = sliceOf(this.ctx, file, doc);
-      out.push(...kindDiagnostics(this.ctx, file, doc));
+      for (const k of kindDiagnostics(this.ctx, file, doc)) out.push({ ...k, message: boundMessage(String(k.message)) });
       if (!slice.schemaId) continue;
       const known = this.byDoc.get(doc);
       let d = known && known.schemaId === slice.schemaId ? known.diags : yaml.cached(slice);
@@ -317,7 +370,7 @@ export class DiagnosticsPublisher {
       if (!known || known.diags !== d) this.byDoc.set(doc, { schemaId: slice.schemaId, diags: d });
       for (const x of d) {
         const severity = schemaSeverity(this.ctx.settings.schemaStrictness, x);
-        if (severity !== undefined) out.push({ ...x, severity, range: sliceToFile(slice, x.range) });
+        if (severity !== undefined) out.push({ ...x, severity, range: sliceToFile(slice, x.range), message: boundMessage(String(x.message)) });
       }
     }
     if (!complete) {

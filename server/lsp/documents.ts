@@ -45,6 +45,29 @@ export class DocumentManager {
     this.listeners.push(l);
   }
 
+  /** Folder indexing and stepped parses in progress: while any runs, the engine sees part of the files. */
+  private loadingCount = 0;
+  private readonly loadedListeners: (() => void)[] = [];
+
+  /** Whether the engine's view of the files is incomplete (a folder being indexed, a large file half parsed). */
+  loading(): boolean {
+    return this.loadingCount > 0;
+  }
+
+  /** Called each time the last load in progress ends. */
+  onLoaded(l: () => void): void {
+    this.loadedListeners.push(l);
+  }
+
+  private async whileLoading<T>(work: () => Promise<T>): Promise<T> {
+    this.loadingCount++;
+    try {
+      return await work();
+    } finally {
+      if (--this.loadingCount === 0) for (const l of this.loadedListeners) l();
+    }
+  }
+
   private emit(uris: string[]): void {
     if (uris.length) for (const l of this.listeners) l(uris);
   }
@@ -82,7 +105,7 @@ export class DocumentManager {
     // since): parse it in steps, following edits that arrive meanwhile.
     const current = () => (this.open.get(uri) === doc ? doc.getText() : undefined);
     // (after a turn of the loop: decoding the message that carried the text took one already)
-    const fed = this.track(yieldToLoop().then(() => this.feed(uri, current))).then((done) => {
+    const fed = this.track(this.whileLoading(() => yieldToLoop().then(() => this.feedInSteps(uri, current)))).then((done) => {
       if (this.feeding.get(uri) === fed) this.feeding.delete(uri);
       if (done) this.emit([uri]);
     });
@@ -115,11 +138,11 @@ export class DocumentManager {
     // Back to the disk version when the file belongs to the workspace, else forget it.
     const p = uriToPath(uri);
     if (p && this.folders.length && this.inIndex(p) && isYamlUri(uri)) {
-      const text = await readText(p);
+      const r = await readText(p);
       if (this.open.has(uri)) return;
-      if (text !== undefined) {
+      if (r !== undefined) {
         this.disk.add(uri);
-        this.ws.setFile(uri, text);
+        this.ws.setFile(uri, r.text, { notUtf8At: r.notUtf8At });
       } else {
         this.ws.deleteFile(uri);
       }
@@ -156,7 +179,11 @@ export class DocumentManager {
   }
 
   /** Indexes every YAML file under the folders (yielding between files). */
-  async indexFolders(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
+  indexFolders(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
+    return this.whileLoading(() => this.index(folderUris, token));
+  }
+
+  private async index(folderUris: string[], token?: { cancelled: boolean }): Promise<number> {
     const paths = this.addFolders(folderUris);
     const found: string[] = [];
     for (const p of paths) await findYamlFiles(p, token, found);
@@ -166,9 +193,9 @@ export class DocumentManager {
       if (token?.cancelled) break;
       const uri = pathToUri(file);
       if (this.open.has(uri)) continue;
-      const text = await readText(file);
-      if (text === undefined) continue;
-      if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) continue;
+      const r = await readText(file);
+      if (r === undefined) continue;
+      if (!(await this.fromDisk(uri, r))) continue;
       this.disk.add(uri);
       changed.push(uri);
       if (Date.now() - last > 20) {
@@ -180,13 +207,32 @@ export class DocumentManager {
     return changed.length;
   }
 
+  /** Hands a file read from disk to the engine unless it is open (false); see feed. */
+  private fromDisk(uri: string, r: DiskText): Promise<boolean> {
+    if (r.notUtf8At === undefined) return this.feed(uri, () => (this.open.has(uri) ? undefined : r.text));
+    // not UTF-8: nothing to parse, the engine reports where it stops being UTF-8
+    if (this.open.has(uri)) return Promise.resolve(false);
+    this.ws.setFile(uri, r.text, { notUtf8At: r.notUtf8At });
+    return Promise.resolve(true);
+  }
+
   /**
    * Hands a file to the engine, a large one in growing prefixes cut at `---` lines with a yield
    * after each: the engine re-parses only new (or edited) documents, so no step blocks for long.
    * `current` gives the text to parse at each step (an open document may be edited meanwhile) or
    * undefined to abandon (false).
    */
-  private async feed(uri: string, current: () => string | undefined): Promise<boolean> {
+  private feed(uri: string, current: () => string | undefined): Promise<boolean> {
+    const text = current();
+    // a small file is handed over at once (no loading state: nothing is ever half parsed)
+    if (text === undefined || text.length <= FEED_SMALL) {
+      if (text !== undefined) this.ws.setFile(uri, text);
+      return Promise.resolve(text !== undefined);
+    }
+    return this.whileLoading(() => this.feedInSteps(uri, current));
+  }
+
+  private async feedInSteps(uri: string, current: () => string | undefined): Promise<boolean> {
     let end = 0;
     // Step size adapts to the machine (and to code not optimised yet on the first steps): about
     // STEP_MS of parsing per step.
@@ -324,18 +370,24 @@ export class DocumentManager {
       return;
     }
     if (!this.inIndex(p)) return;
-    const text = await readText(p);
-    if (text === undefined || this.open.has(uri)) return;
-    if (!(await this.feed(uri, () => (this.open.has(uri) ? undefined : text)))) return;
+    const r = await readText(p);
+    if (r === undefined || this.open.has(uri)) return;
+    if (!(await this.fromDisk(uri, r))) return;
     this.disk.add(uri);
     this.emit([uri]);
   }
 }
 
+/** A file's text; `notUtf8At`: where it stops being UTF-8. */
+interface DiskText {
+  text: string;
+  notUtf8At?: number;
+}
+
 /** The text of a file by the loader's rules (undefined: unreadable or over the limit). */
-async function readText(p: string): Promise<string | undefined> {
+async function readText(p: string): Promise<DiskText | undefined> {
   const r = await readYamlFile(p);
-  return 'text' in r ? r.text : undefined;
+  return 'text' in r ? r : undefined;
 }
 
 /** Files up to this size are parsed in one go. */

@@ -50,6 +50,7 @@ const clusterSources = new ClusterSources(ctx);
 let workspaceFolders: WorkspaceFolder[] = [];
 let canWatchFiles = false;
 let canConfigure = false;
+let canRegisterConfiguration = false;
 let lastInventory = '';
 
 docs.onChange((uris) => diagnostics.schedule(uris));
@@ -77,6 +78,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canConfigure = !!caps.workspace?.configuration;
+  // without dynamic registration the client sends workspace/didChangeConfiguration unasked (or never)
+  canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   Object.assign(settings, (params.initializationOptions ?? {}) as Settings);
   workspaceFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   return {
@@ -103,10 +106,10 @@ connection.onInitialized(async () => {
       watchers: [{ globPattern: '**/*.{yaml,yml}' }],
     });
   }
-  if (canConfigure) {
+  if (canRegisterConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubefed' });
-    await refreshSettings();
   }
+  await refreshSettings();
   try {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       docs.removeFolders(e.removed.map((f) => f.uri));
@@ -132,6 +135,7 @@ connection.onInitialized(async () => {
     }
   } finally {
     markReady();
+    diagnostics.start();
   }
 });
 

@@ -73,6 +73,44 @@ describe('completion', () => {
     assert.match(String(c3.detail), /not placed/);
   });
 
+  it('flow style: cluster names wherever block style offers them', async () => {
+    const block = '    clusters:\n    - name: cluster1\n    - name: cluster2\n';
+    const placement = await complete(c, 'flow-placement', web.replace(block, '    clusters: [{name: cluster1}, {name: |}]\n'));
+    assert.deepEqual(labels(placement.items), ['cluster1', 'cluster2', 'cluster3']);
+    const edited = applyEdits(placement.text, [placement.items[1].textEdit as { range: never; newText: string }]);
+    assert.match(edited, /clusters: \[\{name: cluster1\}, \{name: cluster2\}\]\n/);
+    // a partly typed name is replaced, not the closing brackets
+    const typed = await complete(c, 'flow-typed', web.replace(block, '    clusters: [{name: cluster1}, {name: clu|}]\n'));
+    const e2 = applyEdits(typed.text, [typed.items[2].textEdit as { range: never; newText: string }]);
+    assert.match(e2, /clusters: \[\{name: cluster1\}, \{name: cluster3\}\]\n/);
+    // a flow item of a block sequence
+    const item = await complete(c, 'flow-item', web.replace(block, '    clusters:\n    - name: cluster1\n    - {name: |}\n'));
+    assert.deepEqual(labels(item.items), ['cluster1', 'cluster2', 'cluster3']);
+    // override clusterName, placed clusters first
+    const ov = await complete(c, 'flow-override', web.replace(/  overrides:\n[\s\S]*?(?=\n---|$)/, '  overrides: [{clusterName: |, clusterOverrides: []}]\n'));
+    assert.deepEqual(labels(ov.items).slice(0, 2), ['cluster1', 'cluster2']);
+    assert.match(String(ov.items.find((i) => i.label === 'cluster3')!.detail), /not placed/);
+    // v1alpha1: clusterNames and an override's clusterName
+    const alpha = 'apiVersion: core.federation.k8s.io/v1alpha1\nkind: FederatedDeploymentPlacement\nmetadata:\n  name: web\n  namespace: demo\nspec:\n';
+    const names = await complete(c, 'flow-alpha-names', `${alpha}  clusterNames: [cluster1, |]\n`);
+    assert.deepEqual(labels(names.items), ['cluster1', 'cluster2', 'cluster3']);
+    const alphaOv = alpha.replace('Placement', 'Override');
+    const ovNames = await complete(c, 'flow-alpha-override', `${alphaOv}  overrides: [{clusterName: "|"}]\n`);
+    assert.deepEqual(labels(ovNames.items), ['cluster1', 'cluster2', 'cluster3']);
+    // flow label values
+    const values = await complete(c, 'flow-values', web.replace(block, '    clusterSelector:\n      matchExpressions: [{key: region, operator: In, values: [us-east, |]}]\n'));
+    assert.deepEqual(labels(values.items), ['eu-west', 'us-east', 'us-west']);
+    // a new item of a flow sequence is a flow mapping
+    const bare = await complete(c, 'flow-new-item', web.replace(block, '    clusters: [{name: cluster1}, |]\n'));
+    assert.equal((bare.items[1].textEdit as { newText: string }).newText, '{name: cluster2}');
+    // RSP cluster keys in a flow mapping stay on the line
+    const rsp = await complete(c, 'flow-rsp', 'apiVersion: scheduling.kubefed.io/v1alpha1\nkind: ReplicaSchedulingPreference\nmetadata:\n  name: web\n  namespace: demo\nspec:\n  targetKind: FederatedDeployment\n  totalReplicas: 4\n  clusters: {cluster1: {weight: 1}, |}\n');
+    assert.equal((rsp.items[1].textEdit as { newText: string }).newText, 'cluster2: {weight: 1}');
+    // after the flow collection closes: nothing of ours
+    const closed = await complete(c, 'flow-closed', web.replace(block, '    clusters: [{name: cluster1}] |\n'));
+    assert.ok(!labels(closed.items).includes('cluster2'), JSON.stringify(labels(closed.items)));
+  });
+
   it('offers label keys and values of the inventory in clusterSelector', async () => {
     const base = web.replace('    clusters:\n    - name: cluster1\n    - name: cluster2\n', '    clusterSelector:\n      matchLabels:\n        |\n');
     const keys = await complete(c, 'label-keys', base);

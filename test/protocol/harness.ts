@@ -91,10 +91,21 @@ export interface StartOptions {
   initializationOptions?: Record<string, unknown>;
   /** Extra argv for the server (default --stdio). */
   args?: string[];
+  /**
+   * Client capabilities under `workspace` (merged over the defaults: no `workspace/configuration`,
+   * no dynamic registration of watched files).
+   */
+  workspaceCapabilities?: Record<string, unknown>;
+  /** Wait for `kubefed/stats` (the index complete, every diagnostic published) before resolving (default true). */
+  waitReady?: boolean;
 }
 
 export class Client {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every publication, in the order received (`logs`: how many log messages came before it). */
+  readonly publications: { uri: string; diagnostics: Diagnostic[]; logs: number }[] = [];
+  /** Every request the server sent to the client (method and params), in order. */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   private waiters: { uri: string; pred: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   private versions = new Map<string, number>();
@@ -104,6 +115,7 @@ export class Client {
   constructor(readonly proc: ChildProcess, readonly conn: MessageConnection) {
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.publications.push({ uri: p.uri, diagnostics: p.diagnostics, logs: this.logs.length });
       this.waiters = this.waiters.filter((w) => {
         if (w.uri === p.uri && w.pred(p.diagnostics)) {
           w.resolve(p.diagnostics);
@@ -116,8 +128,15 @@ export class Client {
       this.notifications.push({ method, params });
       if (method === 'window/logMessage') this.logs.push(String((params as { message: string }).message));
     });
-    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
-    conn.onRequest('client/registerCapability', () => null);
+    // like Neovim and most clients: null for a section they know nothing about
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
+      this.serverRequests.push({ method: 'workspace/configuration', params: p });
+      return p.items.map(() => null);
+    });
+    conn.onRequest('client/registerCapability', (p: unknown) => {
+      this.serverRequests.push({ method: 'client/registerCapability', params: p });
+      return null;
+    });
     conn.onRequest('window/workDoneProgress/create', () => null);
   }
 
@@ -255,7 +274,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Client> {
     rootUri: folder ? folder[0].uri : null,
     workspaceFolders: folder,
     capabilities: {
-      workspace: { configuration: false, didChangeWatchedFiles: { dynamicRegistration: false }, workspaceFolders: true },
+      workspace: { configuration: false, didChangeWatchedFiles: { dynamicRegistration: false }, workspaceFolders: true, ...(opts.workspaceCapabilities ?? {}) },
       textDocument: {
         completion: { completionItem: { snippetSupport: true } },
         hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -266,7 +285,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Client> {
   });
   await conn.sendNotification(InitializedNotification.type, {});
   // the workspace index is complete and every diagnostic published
-  await client.request('kubefed/stats', {});
+  if (opts.waitReady !== false) await client.request('kubefed/stats', {});
   return client;
 }
 

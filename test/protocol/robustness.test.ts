@@ -4,7 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Position } from 'vscode-languageserver-protocol';
@@ -104,5 +105,33 @@ describe('robustness', () => {
     // the server records them and answers with nothing for that document.
     const stats = await c.request<{ swallowedErrors: string[] }>('kubefed/stats', {});
     for (const e of stats.swallowedErrors) assert.match(e, /^(doValidation|doHover|doComplete|[\w.-]+): /);
+  });
+});
+
+describe('binary and non-UTF-8 files in the workspace', () => {
+  it('a file that is not UTF-8 gets one not-utf8 error at its first bad byte; an open binary file gets bounded messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubefed-binary-'));
+    try {
+      writeFileSync(join(dir, 'latin1.yaml'), Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+      const c = await startServer({ folder: dir });
+      try {
+        const d = c.diagnostics.get(uriOf(join(dir, 'latin1.yaml'))) ?? [];
+        assert.deepEqual(d.map((x) => [x.code, x.severity, x.range.start]), [['not-utf8', 1, { line: 3, character: 8 }]]);
+        // the client decided how to decode an open binary file: no message quotes more than 80 characters of it
+        const uri = uriOf(join(dir, 'blob.yaml'));
+        let x = 7;
+        const blob = Buffer.from(new Uint8Array(300_000).map(() => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24));
+        c.open(uri, blob.toString('utf8'));
+        const open = await c.waitDiagnostics(uri, (l) => l.length > 0, 60_000);
+        for (const m of open.map((y) => String(y.message))) {
+          assert.ok(m.length <= 1001, `message of ${m.length} characters`);
+          for (const q of m.matchAll(/"((?:[^"\\\n]|\\.)*)"/g)) assert.ok(q[1].length <= 81, `quoted ${q[1].length} characters`);
+        }
+      } finally {
+        await c.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -143,7 +143,7 @@ test('the kfed entry point sets the exit code', () => {
 
 const builtCli = join(root, 'dist', 'cli.js');
 
-function piped(args: string[], input: string): { status: number | null; stdout: string; stderr: string } {
+function piped(args: string[], input: string | Buffer): { status: number | null; stdout: string; stderr: string } {
   // npm test builds dist/ first; a single-file run builds the CLI bundle when it is missing.
   if (!existsSync(builtCli)) spawnSync(process.execPath, [join(root, 'esbuild.mjs'), 'cli'], { cwd: root, stdio: 'ignore' });
   return spawnSync(process.execPath, [builtCli, ...args], { input, encoding: 'utf8' });
@@ -184,6 +184,10 @@ test('kfed validate - reads standard input and reports positions as <stdin>:line
   assert.deepEqual(json.map((d) => [d.file, d.line, d.column, d.code]), [['<stdin>', 2, 7, 'unknown-federated-kind']]);
   // A YAML syntax error of the piped text, and a clean federation.
   assert.match(piped(['validate', '-'], 'a: [\nb: 1\n').stdout, /^<stdin>:2:1 error yaml-syntax /m);
+  // Bytes that are not UTF-8: one error at the first bad byte.
+  const latin1 = piped(['validate', '-'], Buffer.concat([Buffer.from('a: b\nc: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+  assert.equal(latin1.status, 1, latin1.stderr);
+  assert.match(latin1.stdout, /^<stdin>:2:7 error not-utf8 This file is not valid UTF-8/m);
   const ok = piped(['validate', '-'], STDIN_FEDERATION);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /1 file, 2 federated resources: 0 error\(s\)/);
