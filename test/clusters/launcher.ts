@@ -30,7 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { federatedTypeConfig, federatedTypes, kubeFedConfig, kubefedCrds } from './crds.ts';
-import { ensureKubefedBinary, kubefedManifests } from './kubefed.ts';
+import { ensureKubefedBinary, kubefedManifests, type KubefedBinary } from './kubefed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildScript = join(here, 'build.mjs');
@@ -601,11 +601,12 @@ export async function startFederation(options: FederationOptions = {}): Promise<
 
     let controller: Federation['controller'];
     if (options.kubefed !== false || options.kubefedController) {
-      const manifests = options.kubefedController ? kubefedManifests(ensureKubefedBinary()) : undefined;
+      const binary = options.kubefedController ? ensureKubefedBinary() : undefined;
+      const manifests = binary ? kubefedManifests(binary) : undefined;
       await installKubeFed(request, clusters, hostCluster, creds.ca, deadline, manifests);
       log(`KubeFed CRDs installed in ${hostCluster}; ${clusters.length} clusters joined (${Date.now() - started} ms)`);
-      if (options.kubefedController) {
-        controller = await startController(r, kubeconfigPath, request, hostCluster, clusters, deadline);
+      if (binary) {
+        controller = await startController(r, binary, kubeconfigPath, request, hostCluster, clusters, deadline);
         log(`KubeFed controller-manager ${controller.version} running, every cluster Ready (${Date.now() - started} ms); log ${controller.log}`);
       }
     }
@@ -759,13 +760,13 @@ async function installKubeFed(
  */
 async function startController(
   r: Running,
+  bin: KubefedBinary,
   kubeconfig: string,
   req: Req,
   host: string,
   clusters: LaunchedCluster[],
   deadline: number,
 ): Promise<NonNullable<Federation['controller']>> {
-  const bin = ensureKubefedBinary();
   const [healthPort, metricsPort] = [await freePort(), await freePort()];
   const logFile = join(r.tmp, 'kubefed-controller-manager.log');
   const server = spawnServer(

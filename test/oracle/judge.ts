@@ -11,6 +11,11 @@ import { Workspace } from '../../server/engine/workspace.ts';
 import { isPropagated } from '../../server/engine/resources.ts';
 import { openRunClusters } from '../../server/cluster/clusters.ts';
 import { ClusterSession } from '../../server/cluster/session.ts';
+import { normalize } from '../../server/cluster/normalize.ts';
+import type { JsonObject } from '../../server/engine/json.ts';
+
+/** Server-owned fields and status stripped, keys ordered: the cluster module's own normalisation, as `kfed diff` uses it. */
+const normalised = (o: Obj): Obj => normalize(o as JsonObject);
 import { statusOfPlans, type ClusterPlan } from '../../server/engine/plan.ts';
 import { collectionPath, objectPath, type Obj } from './kinds.ts';
 import { caseFiles, type OracleCase } from './cases.ts';
@@ -76,21 +81,6 @@ export async function waitSettled(fed: Federation, c: OracleCase, timeoutMs = 12
     if (Date.now() > until) throw new Error(`KubeFed did not settle in ${timeoutMs / 1000} s`);
     await sleep(500);
   }
-}
-
-const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'];
-
-function normalised(o: Obj): Obj {
-  const c = structuredClone(o);
-  for (const f of SERVER_FIELDS) delete c.metadata?.[f];
-  delete c.status;
-  return sortKeys(c);
-}
-
-function sortKeys(v: any): any {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
-  return v;
 }
 
 /** KubeFed's Propagation condition and status.clusters against the engine's (statusOfPlans). */

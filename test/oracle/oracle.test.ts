@@ -60,6 +60,12 @@ for (const c of cases) {
     const diffs = verdict.differences;
     const { objects, statuses, failures, conditions } = verdict.compared;
     const what = `${objects} objects, ${statuses} statuses (${failures} failing), ${conditions} conditions${c.skipped ? `; skipped ${c.skipped.join(', ')}` : ''}`;
+    // A case that compares nothing proves nothing: every case must judge at least one resource.
+    if (conditions === 0) {
+      failed++;
+      console.log(`FAIL ${c.name}: nothing compared (no federated resource the engine propagates)`);
+      assert.fail(`${c.name}: nothing compared`);
+    }
     const unexpected = diffs.filter((d) => !expectedFor(d));
     const known = diffs.length - unexpected.length;
     if (unexpected.length) {
