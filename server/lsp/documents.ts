@@ -279,44 +279,58 @@ export class DocumentManager {
    * workspace/didChangeWatchedFiles): watch the folders with the operating system.
    */
   watchFolders(onChange: (uri: string, deleted: boolean) => void): void {
-    for (const folder of this.folders) {
-      try {
-        const timers = new Map<string, NodeJS.Timeout>();
-        const changed = (file: string) => {
-          clearTimeout(timers.get(file));
-          timers.set(
-            file,
-            setTimeout(() => {
-              timers.delete(file);
-              onChange(pathToUri(file), !existsSync(file));
-            }, 100),
-          );
-        };
-        const w = watch(folder, { recursive: true }, (_event, name) => {
-          if (!name || inSkippedFolder(String(name))) return;
-          const path = join(folder, String(name));
-          if (isYamlName(String(name))) return changed(path);
-          // A new folder: files written into it before its watch began send no event of their own.
-          // It is searched now and once more a moment later, since a file written right after the
-          // folder was made can land between this search and the start of the folder's watch.
-          if (!isSkippedFolderName(basename(path))) {
-            const search = () =>
-              void fs.stat(path)
-                .then((st) => (st.isDirectory() ? findYamlFiles(path) : []))
-                .then((files) => files.forEach(changed), () => undefined);
-            search();
-            setTimeout(search, 500).unref();
-          }
-        });
-        w.on('error', () => w.close());
-        this.watchers.push(w);
-      } catch {
-        // recursive watching unsupported here: rely on the client
-      }
-    }
+    for (const folder of this.folders) this.watchFolder(folder, onChange);
   }
 
+  private watchFolder(folder: string, onChange: (uri: string, deleted: boolean) => void): void {
+    const timers = new Map<string, NodeJS.Timeout>();
+    const changed = (file: string) => {
+      clearTimeout(timers.get(file));
+      timers.set(
+        file,
+        setTimeout(() => {
+          timers.delete(file);
+          onChange(pathToUri(file), !existsSync(file));
+        }, 100),
+      );
+    };
+    let w: FSWatcher;
+    try {
+      w = watch(folder, { recursive: true }, (_event, name) => {
+        if (!name || inSkippedFolder(String(name))) return;
+        const path = join(folder, String(name));
+        if (isYamlName(String(name))) return changed(path);
+        // A new folder: files written into it before its watch began send no event of their own.
+        // It is searched now and once more a moment later, since a file written right after the
+        // folder was made can land between this search and the start of the folder's watch.
+        if (!isSkippedFolderName(basename(path))) {
+          const search = () =>
+            void fs.stat(path)
+              .then((st) => (st.isDirectory() ? findYamlFiles(path) : []))
+              .then((files) => files.forEach(changed), () => undefined);
+          search();
+          setTimeout(search, 500).unref();
+        }
+      });
+    } catch {
+      return; // recursive watching unsupported here: rely on the client
+    }
+    this.watchers.push(w);
+    // A watch can fail (e.g. a subfolder removed while its watch was being added): it is
+    // started again rather than left closed, which would miss every later change in silence.
+    w.on('error', () => {
+      w.close();
+      this.watchers = this.watchers.filter((x) => x !== w);
+      setTimeout(() => {
+        if (this.folders.includes(folder) && !this.disposed) this.watchFolder(folder, onChange);
+      }, 200).unref();
+    });
+  }
+
+  private disposed = false;
+
   dispose(): void {
+    this.disposed = true;
     for (const w of this.watchers) w.close();
     this.watchers = [];
   }

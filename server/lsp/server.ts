@@ -123,8 +123,8 @@ connection.onInitialized(async () => {
   diagnostics.schedule([]);
   try {
     if (workspaceFolders.length) {
-      const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
-      connection.console.log(`kubefed: indexed ${n} YAML files`);
+      // The folder watch starts before the first search, so that no file written while the
+      // search runs falls between the two.
       if (!canWatchFiles) {
         docs.watchFolders((uri, deleted) => {
           void docs.fileChanged(uri, deleted).then(() => {
@@ -132,6 +132,8 @@ connection.onInitialized(async () => {
           });
         });
       }
+      const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
+      connection.console.log(`kubefed: indexed ${n} YAML files`);
     }
   } finally {
     markReady();
