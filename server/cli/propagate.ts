@@ -7,13 +7,16 @@ import { InputError, readInputs } from './files.ts';
 import { toJson } from './output.ts';
 import { openRunClusters, type RunClusters } from '../cluster/clusters.ts';
 import { KubeconfigError } from '../cluster/kubeconfig.ts';
-import { ApiError } from '../cluster/client.ts';
+import { ApiError, ClusterClient } from '../cluster/client.ts';
+import { detectController } from '../cluster/hostRead.ts';
 import { propagate, type Outcome, type PropagateReport } from '../cluster/propagate.ts';
 import { describeRef } from '../cluster/desired.ts';
 
 export interface CliIO {
   /** Progress lines as they happen (default: collected into the result's stderr). */
   stderr?: (text: string) => void;
+  /** Output as it happens, for commands that go on (status --watch; default: process.stdout). */
+  stdout?: (text: string) => void;
   /** Cancels the run (Ctrl+C). */
   signal?: AbortSignal;
 }
@@ -144,6 +147,35 @@ export function formatPropagate(r: PropagateReport): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A KubeFed controller holding a fresh leader lock: on the host (`--host-context`), else on any
+ * member cluster of the run (KubeFed's host is usually one of its members).
+ */
+async function runningController(run: ClusterRun, hostContext: string | undefined, namespace: string | undefined, signal?: AbortSignal) {
+  const candidates: { cluster: string; context: string; client: ClusterClient; own: boolean }[] = [];
+  if (hostContext) {
+    candidates.push({ cluster: hostContext, context: hostContext, client: new ClusterClient(hostContext, hostContext, run.kubeconfig.forContext(hostContext), run.kubeconfig.redactor, {}), own: true });
+  } else {
+    for (const cluster of run.clusters) {
+      const c = run.connections.client(cluster);
+      if (!('error' in c)) candidates.push({ cluster, context: run.connections.contextOf(cluster) ?? cluster, client: c, own: false });
+    }
+  }
+  // A cluster that does not answer soon is not waited for here: propagate reports it anyway.
+  const quick = signal ? AbortSignal.any([signal, AbortSignal.timeout(5_000)]) : AbortSignal.timeout(5_000);
+  try {
+    const found = await Promise.all(
+      candidates.map(async (x) => {
+        const info = await detectController(x.client, namespace, { signal: quick }).catch(() => undefined);
+        return info?.running && info.record ? { cluster: x.cluster, context: x.context, holder: info.record.holder, namespace: info.namespace, ago: Math.max(0, Math.round((Date.now() - info.record.renewTime) / 1000)) } : undefined;
+      }),
+    );
+    return found.find((f) => f);
+  } finally {
+    for (const x of candidates) if (x.own) x.client.close();
+  }
+}
+
 export async function propagateCommand(p: Parsed, io: CliIO): Promise<CommandResult> {
   const dryRunFlag = flag(p, 'dry-run');
   const format = flag(p, 'output') ?? 'text';
@@ -160,6 +192,14 @@ export async function propagateCommand(p: Parsed, io: CliIO): Promise<CommandRes
   }
   const dryRun = dryRunFlag === 'server';
   try {
+    const running = await runningController(run, flag(p, 'host-context'), flag(p, 'kubefed-namespace'), io.signal);
+    if (running) {
+      const what = `a KubeFed controller runs on ${running.cluster} (leader ${running.holder}, lock in ${running.namespace} renewed ${running.ago} s ago): it propagates what the host holds and would revert or contend with a direct propagate`;
+      if (!p.flags.has('force') && !dryRun) {
+        return { out: '', err: `${err}kfed propagate: ${what}. Apply the federated resources to the host instead (kfed apply … --host-context ${running.context}), or re-run with --force to write to the members anyway.\n`, exit: 1 };
+      }
+      write(`warning: ${what}\n`);
+    }
     const report = await propagate({
       workspace: run.ws,
       connections: run.connections,

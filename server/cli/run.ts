@@ -12,6 +12,8 @@ import { schedule } from './schedule.ts';
 import { federate, convert } from './federate.ts';
 import { propagateCommand, type CliIO } from './propagate.ts';
 import { diffCommand } from './diff.ts';
+import { applyCommand } from './apply.ts';
+import { statusCommand } from './status.ts';
 
 const VERSION = '0.1.0';
 
@@ -61,8 +63,41 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
   propagate: {
     summary: 'push federated resources to the member clusters (server-side apply)',
     usage:
-      'kfed propagate <files|dirs…> [--cluster NAME]… [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--dry-run=server] [--prune] [--adopt] [--force-conflicts] [-o text|json] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
-    flags: { ...CLUSTER_IO, 'dry-run': { value: true, choices: ['server', 'none'] }, prune: {}, adopt: {}, 'force-conflicts': {} },
+      'kfed propagate <files|dirs…> [--cluster NAME]… [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--dry-run=server] [--prune] [--adopt] [--force-conflicts] [--force] [-o text|json] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
+    flags: { ...CLUSTER_IO, 'dry-run': { value: true, choices: ['server', 'none'] }, prune: {}, adopt: {}, 'force-conflicts': {}, force: {}, 'kubefed-namespace': { value: true } },
+  },
+  apply: {
+    summary: 'apply federated resources to the KubeFed host cluster, for its controller to propagate',
+    usage:
+      'kfed apply <files|dirs…> --host-context CONTEXT [--kubeconfig FILE] [--clusters FILE] [--dry-run=server] [--prune] [--set NAME] [--control-plane] [--force] [--force-conflicts] [--kubefed-namespace NS] [-o text|json] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
+    flags: {
+      ...COMMON,
+      'host-context': { value: true },
+      output: { value: true, short: 'o', choices: ['text', 'json'] },
+      'dry-run': { value: true, choices: ['server', 'none'] },
+      prune: {},
+      set: { value: true },
+      'control-plane': {},
+      force: {},
+      'force-conflicts': {},
+      'kubefed-namespace': { value: true },
+      concurrency: { value: true },
+      'request-timeout': { value: true },
+      'field-manager': { value: true },
+    },
+  },
+  status: {
+    summary: "show KubeFed's own status of each federated resource, read from the host",
+    usage: 'kfed status [files|dirs…] --host-context CONTEXT [--kubeconfig FILE] [--kubefed-namespace NS] [--watch] [-o text|json] [--exit-code] [--request-timeout 30s]',
+    flags: {
+      ...COMMON,
+      'host-context': { value: true },
+      output: { value: true, short: 'o', choices: ['text', 'json'] },
+      watch: { short: 'w' },
+      'exit-code': {},
+      'kubefed-namespace': { value: true },
+      'request-timeout': { value: true },
+    },
   },
   diff: {
     summary: 'compare what is desired with each member cluster, or two clusters',
@@ -73,7 +108,7 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
 };
 
 /** Commands that talk to clusters: run() returns a Promise for them. */
-const ASYNC_COMMANDS = ['propagate', 'diff'] as const;
+const ASYNC_COMMANDS = ['propagate', 'diff', 'apply', 'status'] as const;
 type AsyncCommand = (typeof ASYNC_COMMANDS)[number];
 
 function help(): string {
@@ -94,10 +129,13 @@ function help(): string {
     'KubeFedClusters of a KubeFed host); the contexts of --kubeconfig FILE are clusters only when',
     'none of these declares one.',
     'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map).',
+    'apply and status work with a KubeFed host (--host-context): apply writes the federated',
+    'objects there for its controller to propagate; status shows what KubeFed reports of them.',
+    'propagate refuses to write to the members while a KubeFed controller runs (--force overrides).',
     'Input files are never written.',
     '',
-    'Exit codes: 0 ok, 1 findings (errors; diff --exit-code: differences), 2 usage or input error,',
-    '130 cancelled (propagate, diff).',
+    'Exit codes: 0 ok, 1 findings (errors; diff --exit-code: differences; status --exit-code: not',
+    'everything propagated), 2 usage or input error, 130 cancelled (propagate, diff, apply).',
   ];
   return lines.join('\n') + '\n';
 }
@@ -109,7 +147,7 @@ export interface CliResult {
 }
 
 /**
- * Runs one kfed command. Synchronous, except `propagate` and `diff` (they talk to clusters):
+ * Runs one kfed command. Synchronous, except the commands that talk to clusters (propagate, diff, apply, status):
  * for those it returns a Promise.
  */
 export function run(argv: readonly [AsyncCommand, ...string[]], io?: CliIO): Promise<CliResult>;
@@ -124,7 +162,8 @@ export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promis
     const p = parseArgs(rest, spec.flags);
     if (p.flags.has('help')) return { stdout: `Usage: ${spec.usage}\n`, stderr: '', exit: 0 };
     if ((ASYNC_COMMANDS as readonly string[]).includes(cmd)) {
-      const pending = cmd === 'propagate' ? propagateCommand(p, io) : diffCommand(p, io);
+      const commands = { propagate: propagateCommand, diff: diffCommand, apply: applyCommand, status: statusCommand };
+      const pending = commands[cmd as AsyncCommand](p, io);
       return pending.then(
         (r) => ({ stdout: r.out, stderr: r.err, exit: r.exit }),
         (e: unknown) => {

@@ -1,0 +1,162 @@
+/**
+ * KubeFed's own view of a federated resource, read from its object in the host cluster
+ * (`status.conditions[Propagation]`, `status.clusters`, `status.observedGeneration`), next to
+ * what the workspace says of it: missing in the host, different there, or not yet seen by the
+ * controller. Pure: the cluster module reads the host object, every face shows this.
+ */
+import { deepEqual, isObject, own, type Json, type JsonObject } from './json.ts';
+import { PROPAGATION_CONDITION } from './status.ts';
+import { APPLIED_SET_LABEL } from './hostApply.ts';
+
+export type HostState =
+  /** The workspace has the resource, the host does not. */
+  | 'missing'
+  /** KubeFed has not reconciled the host object's current generation yet. */
+  | 'pending'
+  /** Propagation=True: every placed cluster has the object. */
+  | 'propagated'
+  /** Propagation=False: see the reason and the clusters. */
+  | 'failed';
+
+export interface HostClusterStatus {
+  name: string;
+  /** KubeFed's per-cluster status; '' = the cluster has the object as desired. */
+  status: string;
+}
+
+export interface HostStatus {
+  state: HostState;
+  generation?: number;
+  observedGeneration?: number;
+  propagation?: { status: string; reason: string; message?: string; lastTransitionTime?: string; lastUpdateTime?: string };
+  /** status.clusters, sorted by name. */
+  clusters: HostClusterStatus[];
+  /** Fields where the host object differs from the workspace's (e.g. `spec.overrides`); empty when equal or not compared. */
+  differs: string[];
+  /** Clusters KubeFed reports ready (status ''). */
+  propagatedTo: number;
+}
+
+function num(v: Json | undefined): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** JSON without nulls (the API server drops them from custom resources) for comparison. */
+function withoutNulls(v: Json | undefined): Json | undefined {
+  if (Array.isArray(v)) return v.map((x) => withoutNulls(x) ?? null);
+  if (!isObject(v)) return v === null ? undefined : v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    const y = withoutNulls(x);
+    if (y !== undefined) out[k] = y;
+  }
+  return out;
+}
+
+const IGNORED_LABELS = new Set([APPLIED_SET_LABEL]);
+const IGNORED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+
+function filtered(m: Json | undefined, ignore: Set<string>): JsonObject {
+  if (!isObject(m)) return {};
+  return Object.fromEntries(Object.entries(m).filter(([k]) => !ignore.has(k)));
+}
+
+/** Where the host object differs from the workspace's object: spec fields, labels, annotations. */
+export function hostDifferences(workspace: JsonObject, host: JsonObject): string[] {
+  const out: string[] = [];
+  const ws = isObject(workspace.spec) ? workspace.spec : {};
+  const live = isObject(host.spec) ? host.spec : {};
+  for (const k of [...new Set([...Object.keys(ws), ...Object.keys(live)])].sort()) {
+    if (!deepEqual(withoutNulls(ws[k]), withoutNulls(live[k]))) out.push(`spec.${k}`);
+  }
+  const wm = own(workspace, 'metadata');
+  const hm = own(host, 'metadata');
+  if (!deepEqual(filtered(own(wm, 'labels'), IGNORED_LABELS), filtered(own(hm, 'labels'), IGNORED_LABELS))) out.push('metadata.labels');
+  if (!deepEqual(filtered(own(wm, 'annotations'), IGNORED_ANNOTATIONS), filtered(own(hm, 'annotations'), IGNORED_ANNOTATIONS))) out.push('metadata.annotations');
+  return out;
+}
+
+/**
+ * KubeFed's status of a host object (`host`; undefined when the host has none), compared with
+ * the workspace's object when given.
+ */
+export function hostStatusOf(host: JsonObject | undefined, workspace?: JsonObject): HostStatus {
+  if (!host) return { state: 'missing', clusters: [], differs: [], propagatedTo: 0 };
+  const status = own(host, 'status');
+  const generation = num(own(own(host, 'metadata'), 'generation'));
+  const observedGeneration = num(own(status, 'observedGeneration'));
+  const conditions = own(status, 'conditions');
+  const cond = Array.isArray(conditions) ? conditions.find((c) => isObject(c) && c.type === PROPAGATION_CONDITION) : undefined;
+  const propagation = isObject(cond)
+    ? {
+        status: str(cond.status) ?? 'Unknown',
+        reason: str(cond.reason) ?? '',
+        ...(str(cond.message) ? { message: str(cond.message) } : {}),
+        ...(str(cond.lastTransitionTime) ? { lastTransitionTime: str(cond.lastTransitionTime) } : {}),
+        ...(str(cond.lastUpdateTime) ? { lastUpdateTime: str(cond.lastUpdateTime) } : {}),
+      }
+    : undefined;
+  const list = own(status, 'clusters');
+  const clusters: HostClusterStatus[] = (Array.isArray(list) ? list : [])
+    .filter(isObject)
+    .map((c) => ({ name: str(c.name) ?? '', status: str(c.status) ?? '' }))
+    .filter((c) => c.name)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const observed = generation === undefined ? observedGeneration !== undefined : observedGeneration !== undefined && observedGeneration >= generation;
+  const state: HostState = !observed || !propagation ? 'pending' : propagation.status === 'True' ? 'propagated' : 'failed';
+  return {
+    state,
+    ...(generation !== undefined ? { generation } : {}),
+    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
+    ...(propagation ? { propagation } : {}),
+    clusters,
+    differs: workspace ? hostDifferences(workspace, host) : [],
+    propagatedTo: clusters.filter((c) => c.status === '').length,
+  };
+}
+
+/** What to do about a host status, in KubeFed's terms (empty when nothing is wrong). */
+export function hostStatusHint(s: HostStatus, res: { kind: string; namespace: string; name: string }): string {
+  const obj = `${res.kind} ${res.namespace ? `${res.namespace}/` : ''}${res.name}`;
+  if (s.state === 'missing') return `The host has no ${obj}: kfed apply it (or KubeFed: Apply to Host).`;
+  if (s.differs.length) return `The host's ${obj} differs from the workspace (${s.differs.join(', ')}): kfed apply to send your edits.`;
+  if (s.state === 'pending') {
+    return s.observedGeneration === undefined
+      ? `KubeFed has not reconciled ${obj} yet: check that its controller runs and that the type's FederatedTypeConfig is enabled.`
+      : `KubeFed has not seen your last change yet (generation ${s.generation}, observed ${s.observedGeneration}).`;
+  }
+  if (s.state === 'failed' && s.propagation?.reason === 'NamespaceNotFederated') {
+    return `Namespace ${res.namespace} has no FederatedNamespace in the host: apply one that places the namespace, then KubeFed propagates ${obj}.`;
+  }
+  if (s.state === 'failed' && s.propagation?.reason === 'ComputePlacementFailed') return `KubeFed cannot evaluate the placement of ${obj}: fix spec.placement (kfed validate shows the error).`;
+  return '';
+}
+
+/** What to do about one cluster's KubeFed status. */
+export function hostClusterHint(status: string, cluster: string): string {
+  switch (status) {
+    case '':
+    case 'WaitingForRemoval':
+      return '';
+    case 'ClusterNotReady':
+      return `KubeFed sees ${cluster} as not ready: check its KubeFedCluster's conditions and that its API server answers.`;
+    case 'ApplyOverridesFailed':
+      return `An override for ${cluster} cannot be applied: fix spec.overrides (kfed validate shows which), then apply again.`;
+    case 'AlreadyExists':
+      return `The object exists in ${cluster} without KubeFed's managed label: enable adoptResources in the KubeFedConfig, or delete or rename it there.`;
+    case 'ManagedLabelFalse':
+      return `The object in ${cluster} is labeled kubefed.io/managed=false, which opts it out: remove that label to let KubeFed manage it.`;
+    case 'ComputeResourceFailed':
+      return `KubeFed cannot compute the object for ${cluster} from the template: fix spec.template.`;
+    case 'FieldRetentionFailed':
+      return `A field KubeFed keeps from ${cluster}'s object has an unexpected type there: fix it in ${cluster}.`;
+    case 'ClientRetrievalFailed':
+      return `KubeFed has no working client for ${cluster}: check its KubeFedCluster's apiEndpoint and secret.`;
+    default:
+      return `KubeFed could not write to ${cluster} (${status}): see its controller's log and the Events of the federated object; it retries.`;
+  }
+}
