@@ -97,6 +97,11 @@ export interface Federation {
   request(cluster: string, method: string, path: string, body?: unknown): Promise<HttpResult>;
   /** KubeFed's controller-manager, when started (`kubefedController`). */
   controller?: { version: string; log: string; healthz: string };
+  /**
+   * Stops a cluster's kube-apiserver (SIGKILL) and starts it again on the same port and data
+   * (a host or member restart); resolves when it is ready again.
+   */
+  restart(cluster: string): Promise<void>;
   /** Memory (RSS, bytes) of each process: etcd and every apiserver. */
   memory(): Record<string, number>;
   stop(): Promise<void>;
@@ -513,6 +518,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     // --- apiservers -------------------------------------------------------------------------
     const clusters: LaunchedCluster[] = [];
     const servers = new Map<string, Server>();
+    const serverArgs = new Map<string, string[]>();
     for (const [i, name] of names.entries()) {
       const port = await freePort();
       clusters.push({
@@ -524,33 +530,29 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         labels: { ...(labels[name] ?? {}) },
       });
       const logFile = join(tmp, `${name}.log`);
-      const server = spawnServer(
-        r,
-        bins.kubeApiserver,
-        [
-          `--etcd-servers=http://127.0.0.1:${clientPort}`,
-          `--etcd-prefix=/${name}`,
-          `--secure-port=${port}`,
-          '--bind-address=127.0.0.1',
-          '--advertise-address=127.0.0.1',
-          `--cert-dir=${join(tmp, `${name}-certs`)}`,
-          `--tls-cert-file=${join(tmp, 'serving.crt')}`,
-          `--tls-private-key-file=${join(tmp, 'serving.key')}`,
-          `--client-ca-file=${join(tmp, 'ca.crt')}`,
-          `--service-cluster-ip-range=10.${96 + i}.0.0/16`,
-          `--service-account-issuer=https://${name}.kubefed-tools.local`,
-          `--service-account-key-file=${join(tmp, 'sa.pub')}`,
-          `--service-account-signing-key-file=${join(tmp, 'sa.key')}`,
-          '--authorization-mode=RBAC',
-          '--disable-admission-plugins=ServiceAccount',
-          '--allow-privileged=true',
-          '--enable-priority-and-fairness=false',
-          '--profiling=false',
-          '--v=1',
-        ],
-        logFile,
-      );
-      servers.set(name, server);
+      const args = [
+        `--etcd-servers=http://127.0.0.1:${clientPort}`,
+        `--etcd-prefix=/${name}`,
+        `--secure-port=${port}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--cert-dir=${join(tmp, `${name}-certs`)}`,
+        `--tls-cert-file=${join(tmp, 'serving.crt')}`,
+        `--tls-private-key-file=${join(tmp, 'serving.key')}`,
+        `--client-ca-file=${join(tmp, 'ca.crt')}`,
+        `--service-cluster-ip-range=10.${96 + i}.0.0/16`,
+        `--service-account-issuer=https://${name}.kubefed-tools.local`,
+        `--service-account-key-file=${join(tmp, 'sa.pub')}`,
+        `--service-account-signing-key-file=${join(tmp, 'sa.key')}`,
+        '--authorization-mode=RBAC',
+        '--disable-admission-plugins=ServiceAccount',
+        '--allow-privileged=true',
+        '--enable-priority-and-fairness=false',
+        '--profiling=false',
+        '--v=1',
+      ];
+      serverArgs.set(name, args);
+      servers.set(name, spawnServer(r, bins.kubeApiserver, args, logFile));
     }
     const deadline = Date.now() + readyTimeout;
     await Promise.all(
@@ -623,6 +625,28 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       request,
       controller,
       memory: () => memoryOf(r.pgids, ['etcd', ...names, ...(controller ? ['controller-manager'] : [])]),
+      restart: async (cluster) => {
+        const c = byName.get(cluster);
+        const old = servers.get(cluster);
+        if (!c || !old) throw new Error(`no cluster "${cluster}"`);
+        if (!old.exited && old.child.pid) {
+          const gone = new Promise<void>((resolve) => old.child.once('exit', () => resolve()));
+          process.kill(-old.child.pid, 'SIGKILL');
+          await gone;
+        }
+        if (old.child.pid) r.pgids.splice(r.pgids.indexOf(old.child.pid) >>> 0, 1);
+        const server = spawnServer(r, bins.kubeApiserver, serverArgs.get(cluster)!, join(tmp, `${cluster}.log`));
+        servers.set(cluster, server);
+        await waitFor(
+          `kube-apiserver ${cluster} (restarted)`,
+          Date.now() + readyTimeout,
+          async () => {
+            alive(server, `kube-apiserver ${cluster}`);
+            return (await httpsCall(creds, c.port, 'GET', '/readyz')).status === 200;
+          },
+          () => tail(join(tmp, `${cluster}.log`)),
+        );
+      },
       stop: async () => {
         await stopRunning(r);
         if (options.kubeconfigPath) rmSync(options.kubeconfigPath, { force: true });

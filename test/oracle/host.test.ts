@@ -266,3 +266,34 @@ describe('an unready cluster (runs last: stops cluster3 for good)', () => {
     assert.equal(row?.state, 'failed');
   });
 });
+
+describe('the host restarted (runs last)', () => {
+  it('status --watch reports the outage and goes on once the host is back', { timeout: 180_000 }, async () => {
+    const ns = 'h-restart';
+    const p = file('restart.yaml', fedNamespace(ns), fedConfigMap(ns, 'r', { a: '1' }, ['cluster1']));
+    assert.equal((await apply(p)).exit, 0);
+    const printed: string[] = [];
+    const errors: string[] = [];
+    const ctrl = new AbortController();
+    process.env.KFED_STATUS_INTERVAL_MS = '300';
+    const watching = run(['status', p, ...kc(), '--watch', '-o', 'json', '--request-timeout', '3s'] as ['status', ...string[]], {
+      stdout: (s) => printed.push(s),
+      stderr: (s) => errors.push(s),
+      signal: ctrl.signal,
+    });
+    const until = async (what: string, cond: () => boolean) => {
+      const deadline = Date.now() + 90_000;
+      while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(cond(), `${what}\nprinted: ${printed.join('')}\nstderr: ${errors.join('')}`);
+    };
+    await until('a first report', () => printed.length >= 1);
+    const before = printed.length;
+    await fed.restart('cluster1');
+    await until('the outage reported', () => errors.some((e) => /trying again/.test(e)));
+    await until('a report after the restart', () => printed.length > before);
+    const last = JSON.parse(printed[printed.length - 1]!.trim()) as StatusReport;
+    assert.equal(last.resources[0]!.name, 'r');
+    ctrl.abort();
+    assert.equal((await watching).exit, 0);
+  });
+});
