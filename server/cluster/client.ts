@@ -164,15 +164,32 @@ export class ClusterClient {
     return this.redactor.redact(text);
   }
 
+  /** The URL path with query, and the options of one HTTP request to this cluster. */
+  private httpOptions(auth: AuthSnapshot, method: string, path: string, query: RequestOptions['query'], payload?: Buffer, contentType?: string): https.RequestOptions {
+    const url = new URL(this.server);
+    const basePath = url.pathname.replace(/\/$/, '');
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) qs.set(k, String(v));
+    return {
+      protocol: auth.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || (auth.protocol === 'http:' ? 80 : 443),
+      method,
+      path: `${basePath}${path}${qs.size ? `?${qs}` : ''}`,
+      agent: auth.agent,
+      headers: {
+        ...auth.headers,
+        Accept: 'application/json',
+        'User-Agent': 'kubefed-tools',
+        ...(payload ? { 'Content-Type': contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
+      },
+    };
+  }
+
   /** One HTTP request; JSON in and out. */
   async request<T = JsonObject>(method: string, path: string, opt: RequestOptions = {}, retried = false): Promise<T> {
     if (opt.signal?.aborted) throw new ApiError('cancelled', 'cancelled');
     const auth = await this.auth();
-    const url = new URL(this.server);
-    const basePath = url.pathname.replace(/\/$/, '');
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(opt.query ?? {})) if (v !== undefined) qs.set(k, String(v));
-    const fullPath = `${basePath}${path}${qs.size ? `?${qs}` : ''}`;
     const payload = opt.body === undefined ? undefined : Buffer.from(typeof opt.body === 'string' ? opt.body : JSON.stringify(opt.body));
     const timeoutMs = opt.timeoutMs ?? this.timeoutMs;
     const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -186,20 +203,7 @@ export class ClusterClient {
         fn();
       };
       const req = mod.request(
-        {
-          protocol: auth.protocol,
-          hostname: url.hostname.replace(/^\[|\]$/g, ''),
-          port: url.port || (auth.protocol === 'http:' ? 80 : 443),
-          method,
-          path: fullPath,
-          agent: auth.agent,
-          headers: {
-            ...auth.headers,
-            Accept: 'application/json',
-            'User-Agent': 'kubefed-tools',
-            ...(payload ? { 'Content-Type': opt.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
-          },
-        },
+        this.httpOptions(auth, method, path, opt.query, payload, opt.contentType),
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -347,6 +351,67 @@ export class ClusterClient {
       query: { fieldManager: opt.fieldManager ?? FIELD_MANAGER, force: opt.force ? true : undefined, dryRun: opt.dryRun ? 'All' : undefined },
     });
     return withType(res, info);
+  }
+
+  /**
+   * A watch of one type (everywhere, or in a namespace) from `resourceVersion`: `onEvent` gets each
+   * event (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR). Resolves when the server ends the watch
+   * (its timeout, or the connection closed); rejects on an HTTP error or when cancelled.
+   */
+  async watch(
+    info: ResourceInfo,
+    opt: { namespace?: string; resourceVersion?: string; timeoutSeconds?: number; signal?: AbortSignal },
+    onEvent: (type: string, obj: JsonObject) => void,
+  ): Promise<void> {
+    if (opt.signal?.aborted) throw new ApiError('cancelled', 'cancelled');
+    const auth = await this.auth();
+    const path = resourcePath(info, opt.namespace);
+    const query = { watch: 1, allowWatchBookmarks: true, resourceVersion: opt.resourceVersion, timeoutSeconds: opt.timeoutSeconds ?? 300 };
+    await new Promise<void>((resolve, reject) => {
+      const mod = auth.protocol === 'http:' ? http : https;
+      const onAbort = () => {
+        req.destroy();
+        reject(new ApiError('cancelled', 'cancelled'));
+      };
+      const req = mod.request(this.httpOptions(auth, 'GET', path, query), (res) => {
+        if ((res.statusCode ?? 0) >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => reject(this.httpError('GET', path, res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
+          return;
+        }
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (!line) continue;
+            try {
+              const ev = JSON.parse(line) as JsonObject;
+              if (typeof ev.type === 'string' && isObject(ev.object)) onEvent(ev.type, ev.type === 'ERROR' ? ev.object : withType(ev.object, info));
+            } catch {
+              // a torn line: the next relist repairs what it would have said
+            }
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', (e) => reject(new ApiError('network', `${this.where()}: watch ${path}: ${this.redact(e.message)}`)));
+      });
+      opt.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e: NodeJS.ErrnoException) => reject(new ApiError('network', `${this.where()} at ${this.server}: ${this.redact(e.message)}`, undefined, undefined, [], e.code)));
+      req.on('close', () => opt.signal?.removeEventListener('abort', onAbort));
+      req.end();
+    });
+  }
+
+  /** A list with the collection's resourceVersion (to watch from). */
+  async listWithVersion(info: ResourceInfo, opt: { namespace?: string; signal?: AbortSignal } = {}): Promise<{ items: JsonObject[]; resourceVersion: string }> {
+    const page = await this.request<JsonObject>('GET', resourcePath(info, opt.namespace), { signal: opt.signal });
+    const items = Array.isArray(page.items) ? page.items.filter(isObject).map((o) => withType(o, info)) : [];
+    const md = page.metadata;
+    return { items, resourceVersion: isObject(md) && typeof md.resourceVersion === 'string' ? md.resourceVersion : '' };
   }
 
   /** JSON merge patch (used to remove the managed label when orphaning). */

@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   'render-failed': 'The object for a cluster cannot be computed (e.g. FieldRetentionFailed or an override error).',
   'duplicate-placement-cluster': 'A cluster listed twice in one placement (spec.placement.clusters, v1alpha1 spec.clusterNames): the second entry adds nothing.',
   'not-utf8': 'A file that is not valid UTF-8, at its first bad byte: kubectl and KubeFed cannot read it, so its content is not analysed.',
+  'kubefed-status': "What KubeFed itself reports about the resource in the host cluster: a cluster it could not propagate to, a failed Propagation, a host version that differs from the file, a change not yet seen.",
   'template-annotations-dropped': 'Template annotations or finalizers that v1beta1 KubeFed drops (AnnotationsNotSupported / FinalizersNotSupported).',
 } as const;
 

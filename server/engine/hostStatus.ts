@@ -7,6 +7,10 @@
 import { deepEqual, isObject, own, type Json, type JsonObject } from './json.ts';
 import { PROPAGATION_CONDITION } from './status.ts';
 import { APPLIED_SET_LABEL } from './hostApply.ts';
+import { diag, type EngineDiagnostic } from './diagnostics.ts';
+import { locate } from './objects.ts';
+import type { PathSegment } from './parse.ts';
+import type { FederatedResource } from './resources.ts';
 
 export type HostState =
   /** The workspace has the resource, the host does not. */
@@ -159,4 +163,43 @@ export function hostClusterHint(status: string, cluster: string): string {
     default:
       return `KubeFed could not write to ${cluster} (${status}): see its controller's log and the Events of the federated object; it retries.`;
   }
+}
+
+/**
+ * Diagnostics on a federated resource from KubeFed's status of its host object: a warning for
+ * each cluster KubeFed could not propagate to (at that cluster's override for
+ * ApplyOverridesFailed, else at its placement entry), one for a failed Propagation as a whole,
+ * and information when the host's object differs from the file or KubeFed has not seen its
+ * latest generation. Nothing when the host has no such object.
+ */
+export function hostDiagnostics(res: FederatedResource, host: JsonObject | undefined, hostName: string): EngineDiagnostic[] {
+  const main = res.main;
+  if (!main || res.era !== 'v1beta1' || !host) return [];
+  const s = hostStatusOf(host, main.object);
+  const out: EngineDiagnostic[] = [];
+  const at = (path: PathSegment[]) => locate(main, path, { key: true });
+  const version = s.differs.length ? ` (for the version in the host, which differs from this file: ${s.differs.join(', ')})` : '';
+  if (s.differs.length) {
+    out.push(diag(at(['metadata', 'name']), 'info', 'kubefed-status', `The host ${hostName} holds another version of this resource (${s.differs.join(', ')} differ): KubeFed propagates that one. KubeFed: Apply to Host sends this file.`, { data: { state: s.state, differs: s.differs } }));
+  }
+  if (s.state === 'pending' && s.observedGeneration !== undefined) {
+    out.push(diag(at(['metadata', 'name']), 'info', 'kubefed-status', `KubeFed has not seen the last change in ${hostName} yet (generation ${s.generation}, observed ${s.observedGeneration}).`, { data: { state: s.state } }));
+  }
+  if (s.state !== 'failed') return out;
+  const reason = s.propagation?.reason ?? '';
+  if (reason && reason !== 'CheckClusters') {
+    const hint = hostStatusHint(s, res);
+    const path: PathSegment[] = reason === 'NamespaceNotFederated' ? ['metadata', 'namespace'] : reason === 'ComputePlacementFailed' ? ['spec', 'placement'] : ['metadata', 'name'];
+    out.push(diag(at(path), 'warning', 'kubefed-status', `KubeFed: ${reason}${version}.${hint ? ` ${hint}` : ''}`, { data: { state: s.state, reason } }));
+  }
+  const overrides = own(own(main.object, 'spec'), 'overrides');
+  const placed = own(own(own(main.object, 'spec'), 'placement'), 'clusters');
+  for (const c of s.clusters) {
+    if (c.status === '' || c.status === 'WaitingForRemoval') continue;
+    const oi = c.status === 'ApplyOverridesFailed' && Array.isArray(overrides) ? overrides.findIndex((o) => own(o, 'clusterName') === c.name) : -1;
+    const pi = Array.isArray(placed) ? placed.findIndex((p) => own(p, 'name') === c.name) : -1;
+    const path: PathSegment[] = oi >= 0 ? ['spec', 'overrides', oi, 'clusterName'] : pi >= 0 ? ['spec', 'placement', 'clusters', pi, 'name'] : ['metadata', 'name'];
+    out.push(diag(at(path), 'warning', 'kubefed-status', `KubeFed: ${c.status} in ${c.name}${version}. ${hostClusterHint(c.status, c.name)}`, { data: { state: s.state, cluster: c.name, status: c.status } }));
+  }
+  return out;
 }

@@ -22,7 +22,7 @@ export class ClusterSources {
     return !!p && this.watched.has(p);
   }
 
-  private kubeconfigPaths(): string[] {
+  kubeconfigPaths(): string[] {
     const s = this.ctx.settings.kubeconfig;
     if (s === false) return [];
     if (typeof s === 'string' && s) return [this.resolve(s)];

@@ -4,7 +4,9 @@
  * the YAML path under a position.
  */
 import type { Connection, Position, Range } from 'vscode-languageserver';
-import type { Workspace } from '../engine/index.ts';
+import type { EngineDiagnostic, FederatedResource, Workspace } from '../engine/index.ts';
+import type { HostStatus } from '../engine/hostStatus.ts';
+import type { HostResourceState } from './protocol.ts';
 import type { ParsedDoc, ParsedFile, PathSegment } from '../engine/index.ts';
 import { isObject, isSecretPath, SECRET_MASK, type Json, type JsonObject } from '../engine/index.ts';
 import type { DocumentManager } from './documents.ts';
@@ -26,6 +28,8 @@ export interface Settings {
    * `off` (federation checks only).
    */
   schemaStrictness?: 'strict' | 'normal' | 'off';
+  /** Kubeconfig context of the KubeFed host: its federated objects' status is watched (empty: none). */
+  hostCluster?: string;
 }
 
 export interface ServerContext {
@@ -37,6 +41,18 @@ export interface ServerContext {
   settings: Settings;
   /** Resolves when the initial workspace index is complete. */
   ready: Promise<void>;
+  /** The watched KubeFed host (`kubefed.hostCluster`), once set up (host.ts). */
+  host?: HostView;
+}
+
+/** What the features ask of the watched KubeFed host (implemented by host.ts). */
+export interface HostView {
+  configure(): void;
+  stop(): void;
+  /** The kubefed-status diagnostics of a file. */
+  diagnostics(uri: string): EngineDiagnostic[];
+  status(r: FederatedResource): HostStatus | undefined;
+  placementState(r: FederatedResource): HostResourceState | undefined;
 }
 
 const sliceCache = new WeakMap<ParsedDoc, { gen: number; slice: Slice }>();

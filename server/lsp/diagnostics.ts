@@ -397,7 +397,7 @@ export class DiagnosticsPublisher {
 
   private publish(uri: string): void {
     const st = this.state.get(uri) ?? { yaml: [] };
-    const engine = this.ctx.ws.diagnostics(uri).map(toLspDiagnostic);
+    const engine = [...this.ctx.ws.diagnostics(uri), ...(this.ctx.host?.diagnostics(uri) ?? [])].map(toLspDiagnostic);
     st.engine = engine;
     st.file = this.ctx.ws.getFile(uri);
     // Files that are not open get federation diagnostics only: YAML syntax errors of unrelated

@@ -6,6 +6,7 @@
  * - `kubefed/clusters`   {} -> the cluster inventory
  * - `kubefed/stats`      {resetEventLoop?} -> server statistics (memory, caches, swallowed errors)
  * - notification `kubefed/inventoryChanged` {clusters}
+ * - notification `kubefed/hostState` {host, connected, controller, clusters} (a host is watched)
  *
  * The server (requests.ts, server.ts), the extension (client/) and, for types only, the placement
  * webview (webview/messages.ts) import this file. It has no side effects: request and notification
@@ -16,6 +17,7 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ClusterInfo, ClusterReason, JsonObject, Location, Position } from '../engine/index.ts';
 import type { RenderStatus } from '../engine/render.ts';
 import type { FederatedResource } from '../engine/resources.ts';
+import type { HostState } from '../engine/hostStatus.ts';
 
 // ---------------------------------------------------------------------------------------------
 // kubefed/render
@@ -78,6 +80,19 @@ export interface PlacedResource extends ResourceSummary {
   rsp?: { totalReplicas: number; schedule: Record<string, number> | null };
   /** Per selected cluster: how many fields its overrides change (a replica schedule's included). */
   overrides?: Record<string, number>;
+  /** KubeFed's own status of the resource in the watched host (`kubefed.hostCluster`), when the host has it. */
+  host?: HostResourceState;
+}
+
+/** KubeFed's status of one resource, from its object in the host. */
+export interface HostResourceState {
+  state: HostState;
+  /** By cluster: KubeFed's status ('' = propagated). */
+  clusters: Record<string, string>;
+  propagatedTo: number;
+  /** When the Propagation condition last changed (RFC 3339). */
+  since?: string;
+  differs: string[];
 }
 
 export interface PlacementResponse {
@@ -109,6 +124,22 @@ export interface InventoryChange {
 }
 
 export const InventoryChangedNotification = new NotificationType<InventoryChange>('kubefed/inventoryChanged');
+
+// ---------------------------------------------------------------------------------------------
+// kubefed/hostState
+
+/** The watched KubeFed host: reachable or not, its controller, its clusters as KubeFed sees them. */
+export interface HostStateParams {
+  /** The kubeconfig context of the host (`kubefed.hostCluster`); undefined: no host is watched. */
+  host?: string;
+  connected: boolean;
+  /** What went wrong, while not connected (e.g. the context is missing, the host does not answer). */
+  error?: string;
+  controller?: { running: boolean; holder?: string };
+  clusters: { name: string; ready: boolean }[];
+}
+
+export const HostStateNotification = new NotificationType<HostStateParams>('kubefed/hostState');
 
 // ---------------------------------------------------------------------------------------------
 // kubefed/stats

@@ -6,7 +6,7 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { FederatedResource, Workspace } from '../engine/index.ts';
 import { isObject, objectLocation, overriddenPaths, reasonText } from '../engine/index.ts';
-import type { ServerContext } from './context.ts';
+import type { HostView, ServerContext } from './context.ts';
 import type { DiagnosticsPublisher } from './diagnostics.ts';
 import type { ClusterSources } from './clusters.ts';
 import { ANSWER_ERROR, cancelled, guard } from './cancel.ts';
@@ -67,7 +67,7 @@ export function renderResource(ctx: ServerContext, res: FederatedResource, only?
  * (e.g. `{uri}`, as `kubefed/render` takes) is answered with InvalidParams rather than with the
  * whole workspace.
  */
-export function placementOf(ws: Workspace, params: unknown): PlacementResponse {
+export function placementOf(ws: Workspace, params: unknown, host?: Pick<HostView, 'placementState'>): PlacementResponse {
   if (params !== undefined && params !== null) {
     const extra = isObject(params) ? Object.keys(params) : undefined;
     if (!extra || extra.length) {
@@ -91,6 +91,7 @@ export function placementOf(ws: Workspace, params: unknown): PlacementResponse {
         reasons,
         rsp: r.rsp ? { totalReplicas: r.rsp.totalReplicas, schedule: r.rsp.schedule } : undefined,
         overrides: r.main ? Object.fromEntries(r.placement.selected.map((c) => [c, overriddenPaths(r, c).length])) : {},
+        ...(host?.placementState(r) ? { host: host.placementState(r) } : {}),
       };
     }),
   };
@@ -126,7 +127,7 @@ export function registerRequests(ctx: ServerContext, diagnostics: DiagnosticsPub
   );
 
   // A failure is answered with an error: an empty answer would read as "no federated resources".
-  connection.onRequest(PlacementRequest, guard(ctx, 'kubefed/placement', (c, p: unknown) => placementOf(c.ws, p), ANSWER_ERROR));
+  connection.onRequest(PlacementRequest, guard(ctx, 'kubefed/placement', (c, p: unknown) => placementOf(c.ws, p, c.host), ANSWER_ERROR));
 
   connection.onRequest(
     ClustersRequest,

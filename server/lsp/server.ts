@@ -13,6 +13,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidChangeConfigurationNotification,
   FileChangeType,
+  CodeLensRefreshRequest,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
@@ -33,6 +34,7 @@ import { onDefinition, onReferences } from './definition.ts';
 import { onDocumentSymbols, onWorkspaceSymbols } from './symbols.ts';
 import { registerRequests } from './requests.ts';
 import { InventoryChangedNotification } from './protocol.ts';
+import { HostLink } from './host.ts';
 import { guard } from './cancel.ts';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -46,6 +48,13 @@ const ready = new Promise<void>((r) => (markReady = r));
 const ctx: ServerContext = { connection, ws, docs, schemas, yaml, settings, ready };
 const diagnostics = new DiagnosticsPublisher(ctx);
 const clusterSources = new ClusterSources(ctx);
+// KubeFed's status from the watched host: a status change republishes the diagnostics and
+// refreshes the code lenses.
+let canRefreshLenses = false;
+ctx.host = new HostLink(ctx, () => clusterSources.kubeconfigPaths(), () => {
+  diagnostics.schedule([]);
+  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+});
 
 let workspaceFolders: WorkspaceFolder[] = [];
 let canWatchFiles = false;
@@ -77,6 +86,7 @@ diagnostics.afterAnalysis(() => {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
   canConfigure = !!caps.workspace?.configuration;
   // without dynamic registration the client sends workspace/didChangeConfiguration unasked (or never)
   canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
@@ -110,6 +120,7 @@ connection.onInitialized(async () => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubefed' });
   }
   await refreshSettings();
+  ctx.host?.configure();
   try {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       docs.removeFolders(e.removed.map((f) => f.uri));
@@ -157,6 +168,7 @@ connection.onDidChangeConfiguration(async (change) => {
   if (s) Object.assign(settings, s);
   else await refreshSettings();
   await clusterSources.load();
+  ctx.host?.configure();
   if (settings.schemaStrictness !== strictness) diagnostics.revalidateAll();
   else diagnostics.schedule([]);
 });
@@ -208,5 +220,8 @@ process.on('unhandledRejection', (e) => {
   connection.console.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`);
 });
 
-connection.onShutdown(() => docs.dispose());
+connection.onShutdown(() => {
+  docs.dispose();
+  ctx.host?.stop();
+});
 connection.listen();

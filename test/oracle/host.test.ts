@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startFederation, type Federation } from '../clusters/launcher.ts';
@@ -15,6 +15,8 @@ import { fedConfigMap, fedNamespace, yamlDocs, type Obj } from '../cluster/helpe
 import { run } from '../../server/cli/run.ts';
 import { APPLIED_SET_LABEL } from '../../server/engine/hostApply.ts';
 import type { StatusReport, StatusRow } from '../../server/cli/status.ts';
+import type { HostStateParams, PlacementResponse } from '../../server/lsp/protocol.ts';
+import { startServer, uriOf } from '../protocol/harness.ts';
 
 let fed: Federation;
 let dir: string;
@@ -240,6 +242,50 @@ describe('kfed apply and kfed status against the real KubeFed', { concurrency: t
     const dry = await run(['propagate', p, ...kc(), '--dry-run=server'] as ['propagate', ...string[]]);
     assert.equal(dry.exit, 0, dry.stderr + dry.stdout);
     assert.match(dry.stderr, /warning: a KubeFed controller runs/);
+  });
+});
+
+describe('the language server watching the host (kubefed.hostCluster)', () => {
+  it("shows KubeFed's failure as a diagnostic at the override, in the placement and in the host state, and clears it once fixed", { timeout: 180_000 }, async () => {
+    const ns = 'h-lsp';
+    const folder = mkdtempSync(join(tmpdir(), 'kfed-host-lsp-'));
+    const cm = fedConfigMap(ns, 'shown', { a: '1' }, ['cluster1', 'cluster2']);
+    cm.spec.overrides = [{ clusterName: 'cluster2', clusterOverrides: [{ op: 'replace', path: '/data/missing/deeper', value: 'x' }] }];
+    const path = join(folder, 'app.yaml');
+    writeFileSync(path, yamlDocs(fedNamespace(ns), cm));
+    assert.equal((await apply(path, '--force')).exit, 0);
+    // a client like Neovim: no workspace/configuration, settings as initialization options
+    const c = await startServer({ folder, initializationOptions: { kubeconfig: fed.kubeconfigPath, hostCluster: 'cluster1' } });
+    try {
+      const uri = uriOf(path);
+      const d = await c.waitDiagnostics(uri, (x) => x.some((y) => y.code === 'kubefed-status'), 60_000);
+      const status = d.find((y) => y.code === 'kubefed-status')!;
+      assert.match(String(status.message), /KubeFed: ApplyOverridesFailed in cluster2/);
+      const text = readFileSync(path, 'utf8').split('\n');
+      assert.match(text[status.range.start.line]!, /clusterName: cluster2/, 'at the override of cluster2');
+      const placement = await c.request<PlacementResponse>('kubefed/placement', {});
+      const r = placement.resources.find((x) => x.name === 'shown')!;
+      assert.equal(r.host?.state, 'failed');
+      assert.equal(r.host?.clusters.cluster2, 'ApplyOverridesFailed');
+      assert.equal(r.host?.clusters.cluster1, '');
+      const state = c.notifications.filter((n) => n.method === 'kubefed/hostState').map((n) => n.params as HostStateParams);
+      const last = state[state.length - 1]!;
+      assert.equal(last.host, 'cluster1');
+      assert.equal(last.connected, true);
+      assert.equal(last.controller?.running, true);
+      assert.deepEqual(last.clusters.map((x) => [x.name, x.ready]), [['cluster1', true], ['cluster2', true], ['cluster3', true]]);
+      // fixed in the file and applied: KubeFed propagates, the diagnostic goes
+      delete cm.spec.overrides;
+      writeFileSync(path, yamlDocs(fedNamespace(ns), cm));
+      c.open(uri, readFileSync(path, 'utf8'));
+      assert.equal((await apply(path)).exit, 0);
+      await c.waitDiagnostics(uri, (x) => !x.some((y) => y.code === 'kubefed-status'), 60_000);
+      const after = (await c.request<PlacementResponse>('kubefed/placement', {})).resources.find((x) => x.name === 'shown')!;
+      assert.equal(after.host?.state, 'propagated');
+    } finally {
+      await c.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
