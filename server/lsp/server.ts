@@ -28,6 +28,7 @@ import { ClusterSources } from './clusters.ts';
 import { onCompletion } from './completion.ts';
 import { onHover } from './hover.ts';
 import { onCodeLens } from './codelens.ts';
+import { configureLensCommands, executeCommandProvider, onExecuteCommand } from './lensCommands.ts';
 import { onCodeAction } from './codeactions.ts';
 import { onInlayHints } from './inlayhints.ts';
 import { onDefinition, onReferences } from './definition.ts';
@@ -35,7 +36,7 @@ import { onDocumentSymbols, onWorkspaceSymbols } from './symbols.ts';
 import { registerRequests } from './requests.ts';
 import { InventoryChangedNotification } from './protocol.ts';
 import { HostLink } from './host.ts';
-import { guard } from './cancel.ts';
+import { ANSWER_ERROR, guard } from './cancel.ts';
 
 const connection = createConnection(ProposedFeatures.all);
 const ws = new Workspace();
@@ -91,6 +92,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   // without dynamic registration the client sends workspace/didChangeConfiguration unasked (or never)
   canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   Object.assign(settings, (params.initializationOptions ?? {}) as Settings);
+  configureLensCommands(params);
   workspaceFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   return {
     capabilities: {
@@ -98,6 +100,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: [':', ' ', '/', '"', "'"], resolveProvider: false },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: executeCommandProvider(),
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       inlayHintProvider: { resolveProvider: false },
       definitionProvider: true,
@@ -201,6 +204,7 @@ connection.onDidChangeWatchedFiles(async (p) => {
 connection.onCompletion(guard(ctx, 'completion', onCompletion, { isIncomplete: false, items: [] }));
 connection.onHover(guard(ctx, 'hover', onHover, null));
 connection.onCodeLens(guard(ctx, 'codeLens', onCodeLens, []));
+connection.onExecuteCommand(guard(ctx, 'executeCommand', onExecuteCommand, ANSWER_ERROR));
 connection.onCodeAction(guard(ctx, 'codeAction', (c, p, t) => onCodeAction(c, p, t, diagnostics), []));
 connection.languages.inlayHint.on(guard(ctx, 'inlayHint', onInlayHints, []));
 connection.onDefinition(guard(ctx, 'definition', onDefinition, null));

@@ -106,6 +106,22 @@ describe('completion', () => {
     // RSP cluster keys in a flow mapping stay on the line
     const rsp = await complete(c, 'flow-rsp', 'apiVersion: scheduling.kubefed.io/v1alpha1\nkind: ReplicaSchedulingPreference\nmetadata:\n  name: web\n  namespace: demo\nspec:\n  targetKind: FederatedDeployment\n  totalReplicas: 4\n  clusters: {cluster1: {weight: 1}, |}\n');
     assert.equal((rsp.items[1].textEdit as { newText: string }).newText, 'cluster2: {weight: 1}');
+    // flow collections across lines
+    const multi = await complete(c, 'flow-multiline', web.replace(block, '    clusters: [\n      {name: cluster1},\n      {name: |}\n    ]\n'));
+    assert.deepEqual(labels(multi.items), ['cluster1', 'cluster2', 'cluster3']);
+    const multiEdited = applyEdits(multi.text, [multi.items[1].textEdit as { range: never; newText: string }]);
+    assert.match(multiEdited, /clusters: \[\n {6}\{name: cluster1\},\n {6}\{name: cluster2\}\n {4}\]\n/);
+    const multiTyped = await complete(c, 'flow-multiline-typed', web.replace(block, '    clusters: [  # members\n      {name: cluster1}, {\n        name: clu|\n      }\n    ]\n'));
+    assert.deepEqual(labels(multiTyped.items), ['cluster1', 'cluster2', 'cluster3']);
+    const e3 = applyEdits(multiTyped.text, [multiTyped.items[2].textEdit as { range: never; newText: string }]);
+    assert.match(e3, /\n {8}name: cluster3\n/);
+    const multiItem = await complete(c, 'flow-multiline-item', web.replace(block, '    clusters: [\n      {name: cluster1},\n      |\n    ]\n'));
+    assert.equal((multiItem.items[1].textEdit as { newText: string }).newText, '{name: cluster2}');
+    const multiOv = await complete(c, 'flow-multiline-override', web.replace(/  overrides:\n[\s\S]*?(?=\n---|$)/, '  overrides: [\n    {clusterName: cluster2, clusterOverrides: []},\n    {clusterName: |}\n  ]\n'));
+    assert.deepEqual(labels(multiOv.items).slice(0, 2), ['cluster1', 'cluster2']);
+    // below a flow collection closed on a later line: block style again
+    const after = await complete(c, 'flow-multiline-after', web.replace(block, '    clusters: [\n      {name: cluster1}\n    ]\n').replace('  - clusterName: cluster2', '  - clusterName: |'));
+    assert.deepEqual(labels(after.items).slice(0, 1), ['cluster1']);
     // after the flow collection closes: nothing of ours
     const closed = await complete(c, 'flow-closed', web.replace(block, '    clusters: [{name: cluster1}] |\n'));
     assert.ok(!labels(closed.items).includes('cluster2'), JSON.stringify(labels(closed.items)));

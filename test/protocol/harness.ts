@@ -32,6 +32,7 @@ import {
   type Diagnostic,
   type DocumentSymbol,
   type Hover,
+  type InitializeResult,
   type InlayHint,
   type Location,
   type Position,
@@ -96,6 +97,8 @@ export interface StartOptions {
    * no dynamic registration of watched files).
    */
   workspaceCapabilities?: Record<string, unknown>;
+  /** Client capabilities under `window` (default: none, e.g. no `window/showDocument`). */
+  windowCapabilities?: Record<string, unknown>;
   /** Wait for `kubefed/stats` (the index complete, every diagnostic published) before resolving (default true). */
   waitReady?: boolean;
 }
@@ -111,6 +114,8 @@ export class Client {
   private versions = new Map<string, number>();
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
+  /** The server's answer to `initialize`. */
+  initializeResult?: InitializeResult;
 
   constructor(readonly proc: ChildProcess, readonly conn: MessageConnection) {
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -269,7 +274,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Client> {
   proc.stderr!.on('data', (d) => client.stderr.push(String(d)));
   conn.listen();
   const folder = opts.folder ? [{ uri: uriOf(opts.folder), name: 'ws' }] : null;
-  await conn.sendRequest(InitializeRequest.type, {
+  client.initializeResult = await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: folder ? folder[0].uri : null,
     workspaceFolders: folder,
@@ -280,6 +285,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Client> {
         hover: { contentFormat: ['markdown', 'plaintext'] },
         publishDiagnostics: { relatedInformation: true },
       },
+      ...(opts.windowCapabilities ? { window: opts.windowCapabilities } : {}),
     },
     initializationOptions: { kubeconfig: false, ...(opts.initializationOptions ?? {}) },
   });

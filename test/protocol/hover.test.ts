@@ -83,13 +83,14 @@ describe('hover, code lens, inlay hints', () => {
     assert.match(img, /Container image name/);
   });
 
+  // a client without the extension's commands: lenses carry the server's (lens-commands.test.ts)
   it('code lenses: clusters, overrides, preview, replica schedule', async () => {
     const lenses = await c.codeLens(webUri);
     const first = lenses.filter((l) => l.range.start.line === 0).map((l) => [l.command?.title, l.command?.command]);
     assert.deepEqual(first, [
-      ['→ cluster1, cluster2 (2 of 3 clusters)', 'kubefed.showPlacement'],
-      ['2 overrides', 'kubefed.showOverrides'],
-      ['preview', 'kubefed.previewForCluster'],
+      ['→ cluster1, cluster2 (2 of 3 clusters)', 'kubefed.server.showPlacement'],
+      ['2 overrides', 'kubefed.server.showOverrides'],
+      ['preview', 'kubefed.server.previewForCluster'],
     ]);
     const args = lenses[0].command!.arguments![0] as { uri: string; resourceId: string };
     assert.equal(args.uri, webUri);
@@ -99,7 +100,7 @@ describe('hover, code lens, inlay hints', () => {
     const rsp = await c.codeLens(schedUri);
     const titles = rsp.map((l) => l.command?.title);
     assert.ok(titles.includes('RSP: 10 replicas → 4 / 6'), JSON.stringify(titles));
-    assert.equal(rsp.find((l) => l.command?.title?.startsWith('RSP'))?.command?.command, 'kubefed.showSchedule');
+    assert.equal(rsp.find((l) => l.command?.title?.startsWith('RSP'))?.command?.command, 'kubefed.server.showSchedule');
   });
 
   it('inlay hints: the template value each override replaces', async () => {
