@@ -70,7 +70,8 @@ export class KubefedClient implements vscode.Disposable {
       documentSelector: DOCUMENT_SELECTOR,
       // Settings: pushed on change (the server also pulls them with workspace/configuration).
       synchronize: { configurationSection: SECTION },
-      initializationOptions: settings(),
+      // clientCommands: code lenses carry the extension's own commands (panels, preview documents).
+      initializationOptions: { ...settings(), clientCommands: true },
       outputChannel: this.out.channel,
       traceOutputChannel: this.out.channel,
       markdown: { isTrusted: false, supportHtml: false },
