@@ -37,6 +37,16 @@ export function placementTitle(res: FederatedResource, total: number): string {
   return `→ ${sel.length ? names : 'no cluster'} (${sel.length} of ${total} cluster${total === 1 ? '' : 's'})`;
 }
 
+/** `KubeFed: propagated to 2/3` and the like, when a host is watched and reachable. */
+export function hostLensTitle(ctx: ServerContext, res: FederatedResource): string | undefined {
+  if (!ctx.host?.watching() || res.era !== 'v1beta1' || !res.main) return undefined;
+  const s = ctx.host.status(res);
+  if (!s) return 'KubeFed: not in the host';
+  const n = `${s.propagatedTo}/${s.clusters.length}`;
+  const head = s.state === 'propagated' ? `KubeFed: propagated to ${n}` : s.state === 'failed' ? `KubeFed: not propagated (${n})` : 'KubeFed: not yet reconciled';
+  return s.differs.length ? `${head} · host differs from file` : head;
+}
+
 export async function onCodeLens(ctx: ServerContext, params: CodeLensParams, _token: CancellationToken): Promise<CodeLens[]> {
   // before the index and the inventory are complete every lens would say "0 of 0 clusters"
   await ctx.ready;
@@ -57,6 +67,8 @@ export async function onCodeLens(ctx: ServerContext, params: CodeLensParams, _to
       }
       const rsp = replicaSummary(res);
       if (rsp) lenses.push({ range, command: { title: rsp, command: lensCommand('schedule'), arguments: args(), tooltip: `ReplicaSchedulingPreference ${res.rsp!.object.meta.name}: ${replicaDetail(res)}` } });
+      const host = o === res.main ? hostLensTitle(ctx, res) : undefined;
+      if (host) lenses.push({ range, command: { title: host, command: lensCommand('placement'), arguments: args(), tooltip: 'What KubeFed reports in the host cluster (kubefed.hostCluster)' } });
       if (o === res.main && res.placement.selected.length) {
         lenses.push({ range, command: { title: 'preview', command: lensCommand('preview'), arguments: args(res.placement.selected[0]) } });
       }

@@ -51,6 +51,8 @@ export interface HostView {
   stop(): void;
   /** The kubefed-status diagnostics of a file. */
   diagnostics(uri: string): EngineDiagnostic[];
+  /** A host is watched and its objects are current (connected). */
+  watching(): boolean;
   status(r: FederatedResource): HostStatus | undefined;
   placementState(r: FederatedResource): HostResourceState | undefined;
 }

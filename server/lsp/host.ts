@@ -74,14 +74,19 @@ export class HostLink implements HostView {
     return r.main ? this.watcher?.object(keyOf(r)) : undefined;
   }
 
+  watching(): boolean {
+    return !!this.watcher && !!this.host && this.watcher.snapshot().connected;
+  }
+
   /** The kubefed-status diagnostics of a file. */
   diagnostics(uri: string): EngineDiagnostic[] {
-    if (!this.watcher || !this.host || !this.watcher.snapshot().connected) return [];
+    if (!this.watching()) return [];
     return this.ctx.ws.resourcesIn(uri).flatMap((r) => (r.main?.uri === uri ? hostDiagnostics(r, this.object(r), this.host!) : []));
   }
 
   /** KubeFed's status of a resource, when the watched host has its object. */
   status(r: FederatedResource): HostStatus | undefined {
+    if (!this.watching()) return undefined;
     const o = this.object(r);
     return o ? hostStatusOf(o, r.main!.object) : undefined;
   }

@@ -268,6 +268,8 @@ describe('the language server watching the host (kubefed.hostCluster)', () => {
       assert.equal(r.host?.state, 'failed');
       assert.equal(r.host?.clusters.cluster2, 'ApplyOverridesFailed');
       assert.equal(r.host?.clusters.cluster1, '');
+      const lenses = async () => (await c.request<{ command?: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } })).map((l) => l.command?.title);
+      assert.ok((await lenses()).includes('KubeFed: not propagated (1/2)'), (await lenses()).join(' | '));
       const state = c.notifications.filter((n) => n.method === 'kubefed/hostState').map((n) => n.params as HostStateParams);
       const last = state[state.length - 1]!;
       assert.equal(last.host, 'cluster1');
@@ -282,6 +284,7 @@ describe('the language server watching the host (kubefed.hostCluster)', () => {
       await c.waitDiagnostics(uri, (x) => !x.some((y) => y.code === 'kubefed-status'), 60_000);
       const after = (await c.request<PlacementResponse>('kubefed/placement', {})).resources.find((x) => x.name === 'shown')!;
       assert.equal(after.host?.state, 'propagated');
+      assert.ok((await lenses()).includes('KubeFed: propagated to 2/2'), (await lenses()).join(' | '));
     } finally {
       await c.stop();
       rmSync(folder, { recursive: true, force: true });
