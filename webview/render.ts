@@ -129,6 +129,19 @@ function liveBadge(cell: Cell, now: number): HTMLElement | undefined {
   return b;
 }
 
+/** KubeFed's own status of the cell, from the watched host. */
+function kubefedBadge(cell: Cell, now: number): HTMLElement | undefined {
+  const k = cell.kubefed;
+  if (!k) return undefined;
+  const ok = k.status === '';
+  const word = ok ? 'KubeFed: propagated' : `KubeFed: ${displayText(k.status, 40)}`;
+  const since = k.since ? Date.parse(k.since) : NaN;
+  const when = Number.isNaN(since) ? '' : ` — Propagation last changed ${formatTime(since)} (${relativeTime(since, now)})`;
+  const b = badge(`kubefed kubefed-${ok ? 'ok' : 'failed'}`, word, `What KubeFed reports for ${displayText(cell.cluster)} in the host${when}`, ok ? 'cloud' : 'warning');
+  b.dataset.kubefed = ok ? 'ok' : k.status;
+  return b;
+}
+
 function tallyBadges(t: Tally | undefined): HTMLElement[] {
   if (!t) return [];
   const out: HTMLElement[] = [];
@@ -236,6 +249,8 @@ export function updateRow(el: HTMLElement, row: Row, index: number, ctx: RowCont
       if (typeof c.replicas === 'number') badges.push(badge('replicas', c.replicas === 1 ? '1 replica' : `${c.replicas} replicas`, `ReplicaSchedulingPreference gives ${displayText(c.cluster)} ${c.replicas} replicas`, 'layers'));
       const lb = liveBadge(c, ctx.now);
       if (lb) badges.push(lb);
+      const kb = kubefedBadge(c, ctx.now);
+      if (kb) badges.push(kb);
       const r = node.resource!;
       const who = `${displayText(r.kind)} ${displayText(r.namespace ? `${r.namespace}/${r.name}` : r.name)}`;
       title = `${who} on ${displayText(c.cluster)}: ${c.placed ? 'placed' : 'not placed'} — ${desc}`;

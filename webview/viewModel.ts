@@ -51,6 +51,8 @@ export interface Cell {
   live?: LiveState;
   /** False when the cluster is known not to be ready. */
   clusterReady?: boolean;
+  /** What KubeFed itself reports for this cluster in the watched host ('' = propagated), and since when. */
+  kubefed?: { status: string; since?: string };
 }
 
 export interface Tally {
@@ -360,6 +362,7 @@ export function cellOf(r: PlacementResource, cluster: string, ctx: CellContext =
     ...(typeof replicas === 'number' ? { replicas } : {}),
     ...(live ? { live } : {}),
     ...(info && info.ready !== undefined ? { clusterReady: info.ready } : {}),
+    ...(r.host && Object.prototype.hasOwnProperty.call(r.host.clusters, cluster) ? { kubefed: { status: r.host.clusters[cluster]!, ...(r.host.since ? { since: r.host.since } : {}) } } : {}),
   };
 }
 

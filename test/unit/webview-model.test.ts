@@ -161,6 +161,11 @@ test('cells: why in or out, override count, RSP replicas, live state, readiness'
   assert.deepEqual([us1.placed, us1.category, us1.clusterReady, us1.replicas, us1.overrides], [false, 'not-ready', false, undefined, undefined]);
   // a cluster the server gave no reason for
   assert.deepEqual(cellOf(res('a', 'FederatedX', 'x', ['c9'], {}), 'c9').reason, 'placed');
+  // KubeFed's own status from the watched host, per cluster
+  const withHost = { ...model.resources[0], host: { state: 'failed' as const, clusters: { eu1: '', eu2: 'ApplyOverridesFailed' }, propagatedTo: 1, since: '2026-12-03T10:00:00Z', differs: [] } };
+  assert.deepEqual(cellOf(withHost, 'eu2').kubefed, { status: 'ApplyOverridesFailed', since: '2026-12-03T10:00:00Z' });
+  assert.deepEqual(cellOf(withHost, 'eu1').kubefed, { status: '', since: '2026-12-03T10:00:00Z' });
+  assert.equal(cellOf(withHost, 'us1').kubefed, undefined);
 
   const cases: [PlacementWhy | undefined, boolean, string, string][] = [
     ['explicit-list', true, 'list', 'listed'],
