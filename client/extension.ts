@@ -18,6 +18,7 @@ import { DiffDocuments } from './diffCommand.ts';
 import { ResultsView } from './resultsView.ts';
 import { PlacementPanel } from './placementPanel.ts';
 import { StatusBar } from './statusBar.ts';
+import { HostStatusBar } from './hostStatusBar.ts';
 import { FEDERATION_API_VERSION_LINE } from '../server/engine/apiGroups.ts';
 import { onDidChangeSettings } from './config.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
@@ -25,6 +26,7 @@ import { registerPlacementCommands } from './commands/placement.ts';
 import { registerRefactorCommands } from './commands/refactor.ts';
 import { registerClusterCommands } from './commands/clusters.ts';
 import { registerPropagateCommands } from './commands/propagate.ts';
+import { registerApplyHostCommands } from './commands/applyHost.ts';
 import { openClusterDiff, registerCompareCommand } from './commands/compare.ts';
 
 /** What `activate` returns (extensions.getExtension('kubefed-tools.kubefed-tools').exports). */
@@ -64,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): KubefedApi {
   const results = new ResultsView();
   const panel = new PlacementPanel(context, client, out, results);
   const status = new StatusBar(client, out);
-  context.subscriptions.push(out, client, previews, diffs, results, panel, status);
+  const hostStatus = new HostStatusBar(client);
+  context.subscriptions.push(out, client, previews, diffs, results, panel, status, hostStatus);
 
   const deps = { client, out, results, status, diffs };
   panel.openDiff = async (_resourceId, cluster, uri) => {
@@ -76,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): KubefedApi {
     ...registerRefactorCommands(out),
     ...registerClusterCommands(client, status, out),
     ...registerPropagateCommands(deps),
+    ...registerApplyHostCommands(deps),
     registerCompareCommand(deps),
     vscode.commands.registerCommand('kubefed.showOutput', () => out.show(false)),
     vscode.commands.registerCommand('kubefed.restartServer', async () => {

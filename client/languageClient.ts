@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 // Types only: the library and the protocol's type objects (both on vscode-jsonrpc) are loaded when
 // the server starts, not at activation.
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import type { InventoryCluster, PlacementResponse, RenderParams, RenderResponse } from '../server/lsp/protocol.ts';
+import type { HostStateParams, InventoryCluster, PlacementResponse, RenderParams, RenderResponse } from '../server/lsp/protocol.ts';
 import { SECTION, settings } from './config.ts';
 import type { Output } from './outputChannel.ts';
 
@@ -33,6 +33,11 @@ export class KubefedClient implements vscode.Disposable {
   readonly onInventoryChanged = this.inventoryEmitter.event;
   /** Fires with true when the server is running, false when it stopped. */
   readonly onRunningChanged = this.stateEmitter.event;
+  private readonly hostEmitter = new vscode.EventEmitter<HostStateParams>();
+  /** Fires with the watched KubeFed host's state (`kubefed.hostCluster`) whenever it changes. */
+  readonly onHostState = this.hostEmitter.event;
+  /** The last host state the server sent. */
+  hostState: HostStateParams | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -80,6 +85,10 @@ export class KubefedClient implements vscode.Disposable {
     this.client = client;
     client.onDidChangeState((e) => this.stateEmitter.fire(e.newState === STATE_RUNNING));
     client.onNotification(protocol.InventoryChangedNotification, (p) => this.inventoryEmitter.fire(p.clusters ?? []));
+    client.onNotification(protocol.HostStateNotification, (p) => {
+      this.hostState = p;
+      this.hostEmitter.fire(p);
+    });
     await client.start();
     this.out.info('language server started');
   }
@@ -123,5 +132,6 @@ export class KubefedClient implements vscode.Disposable {
     void this.stop();
     this.inventoryEmitter.dispose();
     this.stateEmitter.dispose();
+    this.hostEmitter.dispose();
   }
 }

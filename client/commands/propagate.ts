@@ -18,6 +18,7 @@ import { errorText, type Output } from '../outputChannel.ts';
 import { countOutcomes, type ResultCluster, type ResultItem, type ResultRun, type ResultsView } from '../resultsView.ts';
 import type { StatusBar } from '../statusBar.ts';
 import type { Outcome, PropagateReport } from '../clusterModule.ts';
+import type { RunningController } from '../../server/cluster/hostRead.ts';
 import { yamlEditor } from './pick.ts';
 import { liveStatesOfPropagate, outcomeWords } from '../liveStates.ts';
 
@@ -53,7 +54,7 @@ export function cancelled(err: unknown): boolean {
 }
 
 /** A failed Propagate/Compare run: logged, and a message that offers the next step. */
-export async function reportRunFailure(d: ClusterCommandDeps, verb: 'Propagate' | 'Compare', scope: Scope, err: unknown): Promise<undefined> {
+export async function reportRunFailure(d: ClusterCommandDeps, verb: 'Propagate' | 'Compare' | 'Apply to Host', scope: Scope, err: unknown): Promise<undefined> {
   d.out.error(`${verb} ${scope.label} failed`, err);
   const a = await vscode.window.showErrorMessage(`KubeFed: ${verb} failed: ${errorText(err)}`, 'Check Clusters', 'Show Output');
   if (a === 'Check Clusters') await vscode.commands.executeCommand('kubefed.checkClusters');
@@ -142,13 +143,29 @@ function propagateOptions(r: PreparedRun, s: Settings, prune: boolean) {
 }
 
 /** Step 1: read the workspace, reach the clusters and (unless told otherwise) plan with a dry run. */
-async function readAndPlan(scope: Scope, s: Settings, prune: boolean, withDryRun: boolean, d: ClusterCommandDeps, keep: (r: PreparedRun) => void): Promise<PropagateReport | undefined> {
+async function readAndPlan(
+  scope: Scope,
+  s: Settings,
+  prune: boolean,
+  withDryRun: boolean,
+  d: ClusterCommandDeps,
+  keep: (r: PreparedRun) => void,
+  foundController: (c: RunningController) => void,
+): Promise<PropagateReport | undefined> {
   return cancellableProgress(`KubeFed: Propagate ${scope.label}`, async (progress, signal) => {
     progress.report({ message: 'reading the workspace and the clusters…' });
     const run = await prepareRun(scope, signal, s);
     keep(run);
     for (const w of run.warnings) d.out.warn(w);
-    if (!run.resources.length || !run.clusters.length || signal.aborted || !withDryRun) return undefined;
+    if (!run.resources.length || !run.clusters.length || signal.aborted) return undefined;
+    progress.report({ message: 'is a KubeFed controller running?' });
+    const candidates = run.clusters.flatMap((cluster) => {
+      const c = run.connections.client(cluster);
+      return 'error' in c ? [] : [{ cluster, context: run.connections.contextOf(cluster) ?? cluster, client: c }];
+    });
+    const running = await run.m.findRunningController(candidates, { signal });
+    if (running) foundController(running);
+    if (!withDryRun) return undefined;
     progress.report({ message: 'dry run: what would change…' });
     return run.m.propagate({
       ...propagateOptions(run, s, prune),
@@ -238,8 +255,26 @@ export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: Ru
   d.status.show();
   let run: PreparedRun | undefined;
   try {
-    const planned = await readAndPlan(scope, s, prune, confirm || !!opts.dryRun, d, (r) => (run = r));
+    let controller: RunningController | undefined;
+    const planned = await readAndPlan(scope, s, prune, confirm || !!opts.dryRun, d, (r) => (run = r), (c) => (controller = c));
     if (!run || !(await hasWork(run, scope))) return undefined;
+    if (controller && !opts.dryRun) {
+      // Two writers on every object: KubeFed would revert or contend with a direct propagate.
+      const c: RunningController = controller;
+      const picked = await vscode.window.showWarningMessage(
+        `A KubeFed controller runs on ${c.cluster}: it propagates what the host holds, and would revert or contend with a direct Propagate.`,
+        { modal: true, detail: `Leader ${c.holder}, lock in ${c.namespace} renewed ${c.ago} s ago. Apply to Host sends the federated resources to the host, for KubeFed to propagate.` },
+        'Apply to Host Instead',
+        'Propagate Anyway',
+      );
+      if (picked === 'Apply to Host Instead') {
+        const uris = scope.uris.map((u) => vscode.Uri.parse(u));
+        await vscode.commands.executeCommand(scope.kind === 'workspace' ? 'kubefed.applyWorkspaceToHost' : 'kubefed.applyToHost', uris[0], uris);
+        return undefined;
+      }
+      if (picked !== 'Propagate Anyway') return undefined;
+      d.out.warn(`Propagate ${scope.label}: propagating next to the KubeFed controller on ${c.cluster}, as asked`);
+    }
     const title = `Propagate ${scope.label}`;
     if (planned) {
       if (planned.cancelled) {

@@ -8,7 +8,7 @@ import { toJson } from './output.ts';
 import { openRunClusters, type RunClusters } from '../cluster/clusters.ts';
 import { KubeconfigError } from '../cluster/kubeconfig.ts';
 import { ApiError, ClusterClient } from '../cluster/client.ts';
-import { detectController } from '../cluster/hostRead.ts';
+import { findRunningController } from '../cluster/hostRead.ts';
 import { propagate, type Outcome, type PropagateReport } from '../cluster/propagate.ts';
 import { describeRef } from '../cluster/desired.ts';
 
@@ -147,32 +147,19 @@ export function formatPropagate(r: PropagateReport): string {
   return lines.join('\n') + '\n';
 }
 
-/**
- * A KubeFed controller holding a fresh leader lock: on the host (`--host-context`), else on any
- * member cluster of the run (KubeFed's host is usually one of its members).
- */
+/** A KubeFed controller on the host (`--host-context`), else on any member cluster of the run. */
 async function runningController(run: ClusterRun, hostContext: string | undefined, namespace: string | undefined, signal?: AbortSignal) {
-  const candidates: { cluster: string; context: string; client: ClusterClient; own: boolean }[] = [];
-  if (hostContext) {
-    candidates.push({ cluster: hostContext, context: hostContext, client: new ClusterClient(hostContext, hostContext, run.kubeconfig.forContext(hostContext), run.kubeconfig.redactor, {}), own: true });
-  } else {
-    for (const cluster of run.clusters) {
-      const c = run.connections.client(cluster);
-      if (!('error' in c)) candidates.push({ cluster, context: run.connections.contextOf(cluster) ?? cluster, client: c, own: false });
-    }
-  }
-  // A cluster that does not answer soon is not waited for here: propagate reports it anyway.
-  const quick = signal ? AbortSignal.any([signal, AbortSignal.timeout(5_000)]) : AbortSignal.timeout(5_000);
+  const own = hostContext ? new ClusterClient(hostContext, hostContext, run.kubeconfig.forContext(hostContext), run.kubeconfig.redactor, {}) : undefined;
+  const candidates = own
+    ? [{ cluster: hostContext!, context: hostContext!, client: own }]
+    : run.clusters.flatMap((cluster) => {
+        const c = run.connections.client(cluster);
+        return 'error' in c ? [] : [{ cluster, context: run.connections.contextOf(cluster) ?? cluster, client: c }];
+      });
   try {
-    const found = await Promise.all(
-      candidates.map(async (x) => {
-        const info = await detectController(x.client, namespace, { signal: quick }).catch(() => undefined);
-        return info?.running && info.record ? { cluster: x.cluster, context: x.context, holder: info.record.holder, namespace: info.namespace, ago: Math.max(0, Math.round((Date.now() - info.record.renewTime) / 1000)) } : undefined;
-      }),
-    );
-    return found.find((f) => f);
+    return await findRunningController(candidates, { namespace, signal });
   } finally {
-    for (const x of candidates) if (x.own) x.client.close();
+    own?.close();
   }
 }
 

@@ -94,3 +94,33 @@ export async function listHostFederated(client: ClusterClient, signal?: AbortSig
   }
   return out;
 }
+
+export interface RunningController {
+  cluster: string;
+  context: string;
+  holder: string;
+  namespace: string;
+  /** Seconds since the lock was last renewed. */
+  ago: number;
+}
+
+/**
+ * The first of `candidates` (a host, or the member clusters of a run: KubeFed's host is usually one
+ * of its members) where a KubeFed controller holds a fresh leader lock. A cluster that does not
+ * answer within `quickMs` counts as not running: the caller's own run reports it.
+ */
+export async function findRunningController(
+  candidates: readonly { cluster: string; context: string; client: ClusterClient }[],
+  opt: { namespace?: string; signal?: AbortSignal; quickMs?: number } = {},
+): Promise<RunningController | undefined> {
+  const quick = AbortSignal.timeout(opt.quickMs ?? 5_000);
+  const signal = opt.signal ? AbortSignal.any([opt.signal, quick]) : quick;
+  const found = await Promise.all(
+    candidates.map(async (x) => {
+      const info = await detectController(x.client, opt.namespace, { signal }).catch(() => undefined);
+      if (!info?.running || !info.record) return undefined;
+      return { cluster: x.cluster, context: x.context, holder: info.record.holder, namespace: info.namespace, ago: Math.max(0, Math.round((Date.now() - info.record.renewTime) / 1000)) };
+    }),
+  );
+  return found.find((f) => f);
+}
