@@ -19,10 +19,12 @@ export function hostStatusText(s: HostStateParams | undefined): { text: string; 
   const running = s.controller?.running;
   const controller = running ? `controller running${s.controller?.holder ? ` (leader ${s.controller.holder})` : ''}` : 'no KubeFed controller running: nothing propagates what the host holds';
   const clusters = `${ready}/${s.clusters.length} clusters Ready${notReady.length ? ` (not Ready: ${notReady.join(', ')})` : ''}`;
+  const failing = s.failing ? ` · ${s.failing} not propagated` : '';
+  const failingText = s.failing ? `\n${s.failing} federated resource${s.failing === 1 ? '' : 's'} of the workspace not propagated, as KubeFed reports (see Problems).` : '';
   return {
-    text: `$(${running ? 'cloud' : 'warning'}) KubeFed ${s.host}: ${ready}/${s.clusters.length} Ready`,
-    tooltip: `KubeFed host ${s.host}: ${controller}; ${clusters}, as KubeFed sees them.`,
-    warn: !running || notReady.length > 0,
+    text: `$(${running && !s.failing ? 'cloud' : 'warning'}) KubeFed ${s.host}: ${ready}/${s.clusters.length} Ready${failing}`,
+    tooltip: `KubeFed host ${s.host}: ${controller}; ${clusters}, as KubeFed sees them.${failingText}`,
+    warn: !running || notReady.length > 0 || !!s.failing,
   };
 }
 

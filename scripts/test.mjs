@@ -55,7 +55,7 @@ if (wanted.includes('cluster') || wanted.includes('e2e') || wanted.includes('ora
     step('kube-apiserver and etcd (built from Go modules, cached)', process.execPath, ['test/clusters/build.mjs']);
   }
 }
-if (wanted.includes('oracle')) {
+if (wanted.includes('oracle') || wanted.includes('e2e')) {
   step('KubeFed v0.10.0 controller-manager (built from Go modules, cached)', process.execPath, ['test/clusters/build.mjs', '--kubefed']);
 }
 if (wanted.includes('editors')) {

@@ -3,7 +3,7 @@
  * Namespaces first where missing, then every object by server-side apply in the plan's order,
  * then the prune of the apply set's objects the inputs no longer hold.
  */
-import { isObject, type JsonObject } from '../engine/json.ts';
+import { deepEqual, isObject, type JsonObject } from '../engine/json.ts';
 import { createdNamespace, describeHostRef, hostRefKey, prunedHostObjects, APPLIED_SET_LABEL, DEFAULT_APPLY_SET, type HostApplyPlan, type HostItem, type HostRef } from '../engine/hostApply.ts';
 import { ApiError, type ClusterClient, type ResourceInfo } from './client.ts';
 import { failureOf, type Reason } from './status.ts';
@@ -49,6 +49,14 @@ function failed(ref: HostRef, action: HostOutcome['action'], e: unknown, item?: 
   return { ref, action, result: 'failed', ...where, reason: f.reason, message: f.message, ...(f.conflicts ? { conflicts: f.conflicts } : {}) };
 }
 
+/** The object without what every write changes (managed fields, versions, status). */
+function content(o: JsonObject): JsonObject {
+  const { status: _status, ...rest } = o;
+  const md = isObject(rest.metadata) ? { ...rest.metadata } : {};
+  for (const k of ['managedFields', 'resourceVersion', 'generation']) delete md[k];
+  return { ...rest, metadata: md };
+}
+
 async function typeOf(client: ClusterClient, ref: HostRef, signal?: AbortSignal): Promise<ResourceInfo | null> {
   return ref.kind === 'Namespace' && ref.apiVersion === 'v1' ? NAMESPACE : client.resourceFor(ref.apiVersion, ref.kind, signal);
 }
@@ -79,8 +87,8 @@ async function applyItem(client: ClusterClient, item: HostItem, opt: HostApplyOp
     const before = await client.get(info, ns, ref.name, opt.signal);
     const body = ns && !ref.namespace ? { ...item.object, metadata: { ...(item.object.metadata as JsonObject), namespace: ns } } : item.object;
     const after = await client.apply(info, body, { dryRun: opt.dryRun, force: opt.forceConflicts, signal: opt.signal, fieldManager: opt.fieldManager });
-    const rv = (o: JsonObject | null) => (o && isObject(o.metadata) ? o.metadata.resourceVersion : undefined);
-    const result: HostResult = !before ? 'created' : rv(before) === rv(after) ? 'unchanged' : 'configured';
+    // By content, not resourceVersion: a server-side dry run never bumps the version.
+    const result: HostResult = !before ? 'created' : deepEqual(content(before), content(after)) ? 'unchanged' : 'configured';
     return { ref, action: 'apply', result, ...where };
   } catch (e) {
     return failed(ref, 'apply', e, item);

@@ -47,7 +47,10 @@ export class HostLink implements HostView {
         this.client = new ClusterClient(host, host, kc.forContext(host), kc.redactor, { timeoutMs: 10_000 });
         this.watcher = new HostWatcher(this.client, {
           onChange: (keys) => {
-            if (keys !== 'state') return this.changed(this.urisOf(new Set(keys)));
+            if (keys !== 'state') {
+              this.changed(this.urisOf(new Set(keys)));
+              return this.sendState();
+            }
             // statuses read before the host went away are not shown as current: all files again
             const connected = !!this.watcher?.snapshot().connected;
             if (connected !== this.connected) this.changed('all');
@@ -114,6 +117,7 @@ export class HostLink implements HostView {
       ...(s.error ? { error: s.error } : {}),
       ...(s.controller ? { controller: { running: s.controller.running, ...(s.controller.record ? { holder: s.controller.record.holder } : {}) } } : {}),
       clusters: s.clusters,
+      ...(s.connected ? { failing: this.ctx.ws.resources().filter((r) => this.status(r)?.state === 'failed').length } : {}),
     };
   }
 

@@ -137,6 +137,8 @@ export interface HostStateParams {
   error?: string;
   controller?: { running: boolean; holder?: string };
   clusters: { name: string; ready: boolean }[];
+  /** Federated resources of the workspace that KubeFed reports as not propagated (Propagation False). */
+  failing?: number;
 }
 
 export const HostStateNotification = new NotificationType<HostStateParams>('kubefed/hostState');

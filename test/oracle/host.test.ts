@@ -89,6 +89,7 @@ describe('kfed apply and kfed status against the real KubeFed', { concurrency: t
     assert.match(exit.stdout, /KubeFed controller: running/);
     // an edit not yet applied: the host differs from the workspace
     const edited = file('healthy-edited.yaml', fedNamespace(ns), fedConfigMap(ns, 'app', { a: '2' }, ['cluster1', 'cluster2']));
+    assert.match((await apply(edited, '--dry-run=server')).stdout, /FederatedConfigMap h-healthy\/app would configure/);
     const row2 = (await status(edited)).resources.find((x) => x.name === 'app')!;
     assert.deepEqual(row2.differs, ['spec.template']);
     assert.match(row2.hint ?? '', /differs from the workspace/);
@@ -219,9 +220,11 @@ describe('kfed apply and kfed status against the real KubeFed', { concurrency: t
     const p2 = file('watch.yaml', fedNamespace(ns), fedConfigMap(ns, 'w', { a: '2' }, ['cluster1']));
     assert.equal((await apply(p2)).exit, 0);
     await until(() => reports().some((r) => r.resources[0]!.generation === 2 && r.resources[0]!.state === 'propagated'));
+    // once KubeFed is done writing (a reconcile can write status twice), nothing more is printed
+    await new Promise((r) => setTimeout(r, 3000));
     const n = reports().length;
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(reports().length, n, 'nothing changed: nothing printed');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(reports().length, n, `nothing changed: nothing printed\n${printed.slice(-2).join('')}`);
     ctrl.abort();
     const r = await watching;
     assert.equal(r.exit, 0);
