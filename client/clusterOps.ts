@@ -1,11 +1,13 @@
 /**
  * The client's door to the cluster I/O of server/cluster/ (kubeconfig loading, per-cluster
  * clients, propagate and compare). That code (with @kubernetes/client-node) is loaded with a
- * dynamic import on first use, so it costs nothing at activation.
+ * dynamic import on first use, so it costs nothing at activation. In Restricted Mode every function
+ * here that reads a kubeconfig or a cluster throws (trust.ts), whoever calls it.
  */
 import * as vscode from 'vscode';
 import { EXCLUDE_GLOB, inSkippedFolder, MAX_FILE_BYTES } from '../server/engine/loadRules.ts';
 import { contextFor as settingContext, kubeconfigPath, resolvePath, settings, type KubefedSettings } from './config.ts';
+import { assertTrusted } from './trust.ts';
 
 type ClusterModule = typeof import('./clusterModule.ts');
 
@@ -49,6 +51,7 @@ export interface KubeconfigState {
 
 /** Loads the kubeconfig the settings point at. */
 export async function readKubeconfig(s: KubefedSettings = settings()): Promise<KubeconfigState> {
+  assertTrusted('Reading the kubeconfig');
   const { path, from } = kubeconfigPath(s);
   const m = await clusterModule();
   try {
@@ -61,6 +64,7 @@ export async function readKubeconfig(s: KubefedSettings = settings()): Promise<K
 
 /** Asks every cluster for /version (5 s each, all at once). */
 export async function probe(clusters: string[], signal?: AbortSignal, s: KubefedSettings = settings()): Promise<ProbeResult[]> {
+  assertTrusted('Checking the clusters');
   const m = await clusterModule();
   const { path } = kubeconfigPath(s);
   let kc;
@@ -166,6 +170,7 @@ function inScope(m: ClusterModule, r: import('./clusterModule.ts').FederatedReso
  * host's KubeFedClusters, else the kubeconfig's contexts) and connections to them.
  */
 export async function prepareRun(scope: Scope, signal?: AbortSignal, s: KubefedSettings = settings()): Promise<PreparedRun> {
+  assertTrusted('Reaching the clusters');
   const m = await clusterModule();
   const ws = await loadFiles(m);
   const warnings: string[] = [];

@@ -7,7 +7,9 @@
  *
  * Activation is cheap (measured: `activationTimeMs` in the returned API, and a line in the KubeFed
  * output): the language server starts when a YAML file with federated kinds is opened, or when a
- * command needs it; cluster code is loaded on first use.
+ * command needs it; cluster code is loaded on first use. In Restricted Mode (an untrusted folder)
+ * the language features run and everything that reads a kubeconfig or reaches a cluster is off
+ * (trust.ts).
  */
 import { loadStart } from './loadStart.ts';
 import * as vscode from 'vscode';
@@ -21,6 +23,7 @@ import { StatusBar } from './statusBar.ts';
 import { HostStatusBar } from './hostStatusBar.ts';
 import { FEDERATION_API_VERSION_LINE } from '../server/engine/apiGroups.ts';
 import { onDidChangeSettings } from './config.ts';
+import { onDidGrant } from './trust.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerPlacementCommands } from './commands/placement.ts';
 import { registerRefactorCommands } from './commands/refactor.ts';
@@ -116,6 +119,13 @@ export function activate(context: vscode.ExtensionContext): KubefedApi {
     // Settings apply without a reload: the language client pushes them to the server; the
     // status bar re-checks the clusters; commands read them on every run.
     onDidChangeSettings(() => status.refresh()),
+    // Trusting the folder turns the cluster features on without a reload: the server gets the
+    // kubeconfig (trust.ts), the status bar checks the clusters, commands reach them.
+    onDidGrant(() => {
+      out.info('the folder is trusted: kubeconfig and cluster features are on');
+      void client.pushSettings();
+      status.refresh(0);
+    }),
   );
   for (const doc of vscode.workspace.textDocuments) maybeStart(doc);
   updateEditorContext(vscode.window.activeTextEditor);

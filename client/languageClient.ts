@@ -2,13 +2,19 @@
  * Starts the KubeFed language server (dist/server.js, node IPC) for YAML files and wraps its
  * custom requests, typed once in server/lsp/protocol.ts: `RenderRequest`, `PlacementRequest`,
  * `ClustersRequest` and the notification `InventoryChangedNotification`.
+ *
+ * The server gets the `kubefed` settings three ways — initializationOptions, answers to
+ * workspace/configuration and workspace/didChangeConfiguration pushes — and each is the same
+ * `serverSettings()` of trust.ts: in Restricted Mode it names no kubeconfig, so the server reads none.
  */
 import * as vscode from 'vscode';
 // Types only: the library and the protocol's type objects (both on vscode-jsonrpc) are loaded when
 // the server starts, not at activation.
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import type { HostStateParams, InventoryCluster, PlacementResponse, RenderParams, RenderResponse } from '../server/lsp/protocol.ts';
-import { SECTION, settings } from './config.ts';
+import { SECTION } from './config.ts';
+import { configurationItem } from './restricted.ts';
+import { serverSettings } from './trust.ts';
 import type { Output } from './outputChannel.ts';
 
 // vscode-languageclient's State enum (not imported: the library loads lazily).
@@ -73,10 +79,21 @@ export class KubefedClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
-      // Settings: pushed on change (the server also pulls them with workspace/configuration).
+      // Settings: pushed on change (the server also pulls them with workspace/configuration),
+      // always as serverSettings() (the middleware), never the raw section.
       synchronize: { configurationSection: SECTION },
       // clientCommands: code lenses carry the extension's own commands (panels, preview documents).
-      initializationOptions: { ...settings(), clientCommands: true },
+      initializationOptions: () => ({ ...serverSettings(), clientCommands: true }),
+      middleware: {
+        workspace: {
+          configuration: async (params, token, next) => {
+            const answers = await next(params, token);
+            if (!Array.isArray(answers)) return answers;
+            return params.items.map((item, i) => configurationItem(item.section, answers[i], serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)));
+          },
+          didChangeConfiguration: () => this.pushSettings(),
+        },
+      },
       outputChannel: this.out.channel,
       traceOutputChannel: this.out.channel,
       markdown: { isTrusted: false, supportHtml: false },
@@ -91,6 +108,15 @@ export class KubefedClient implements vscode.Disposable {
     });
     await client.start();
     this.out.info('language server started');
+  }
+
+  /** Sends the server the settings it may see now (after a change, or when trust is granted). */
+  async pushSettings(): Promise<void> {
+    const c = this.client;
+    if (!c || c.state === STATE_STOPPED) return;
+    const { DidChangeConfigurationNotification } = await import('vscode-languageclient/node');
+    // A server that stops meanwhile reads the settings again when it starts.
+    await c.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: serverSettings() } }).catch(() => undefined);
   }
 
   private async ready(): Promise<{ c: LanguageClient; p: Protocol }> {

@@ -1,7 +1,9 @@
 /**
  * The status bar item "clusters configured / reachable", e.g. `3 clusters / 2 reachable`. It appears with
  * the first federated YAML editor, re-checks when settings or the cluster inventory change, and
- * clicking it (KubeFed: Check Clusters) lists what is wrong with a fix for each.
+ * clicking it (KubeFed: Check Clusters) lists what is wrong with a fix for each. In Restricted Mode
+ * it checks nothing and says that cluster features are off, and clicking it manages workspace
+ * trust; once the folder is trusted it checks the clusters.
  */
 import * as vscode from 'vscode';
 import { settings } from './config.ts';
@@ -9,6 +11,7 @@ import type { KubefedClient } from './languageClient.ts';
 import type { Output } from './outputChannel.ts';
 import { probe, readKubeconfig, type KubeconfigState, type ProbeResult } from './clusterOps.ts';
 import { errorText } from './outputChannel.ts';
+import { isTrusted, MANAGE_TRUST_COMMAND } from './trust.ts';
 
 export interface ClusterHealth {
   kubeconfig?: KubeconfigState;
@@ -19,6 +22,8 @@ export interface ClusterHealth {
   results: ProbeResult[];
   checkedAt?: Date;
   error?: string;
+  /** Nothing was checked: the folder is not trusted. */
+  restricted?: boolean;
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -79,6 +84,12 @@ export class StatusBar implements vscode.Disposable {
   async check(): Promise<ClusterHealth> {
     const gen = ++this.generation;
     this.abort?.abort();
+    if (!isTrusted()) {
+      this.health = { members: [], from: 'inventory', results: [], checkedAt: new Date(), restricted: true };
+      this.renderRestricted();
+      this.emitter.fire(this.health);
+      return this.health;
+    }
     const abort = (this.abort = new AbortController());
     this.item.text = '$(sync~spin) KubeFed clusters';
     this.item.tooltip = 'Checking the member clusters…';
@@ -99,7 +110,23 @@ export class StatusBar implements vscode.Disposable {
     return health;
   }
 
+  /** The Restricted Mode hint (theme colours; a click opens the workspace trust editor). */
+  private renderRestricted(): void {
+    this.item.text = '$(shield) KubeFed: Restricted Mode';
+    this.item.command = { command: MANAGE_TRUST_COMMAND, title: 'Manage Workspace Trust' };
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.item.color = new vscode.ThemeColor('statusBarItem.warningForeground');
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown('**KubeFed in Restricted Mode**\n\n');
+    md.appendMarkdown('Validation, completion, hovers and previews work on the files of this folder. ');
+    md.appendMarkdown('The kubeconfig, a clusters file outside the folder and every cluster operation (Propagate, Compare, live status, the cluster check) are off until you trust the folder.\n\n');
+    md.appendMarkdown('Click to manage workspace trust.');
+    this.item.tooltip = md;
+  }
+
   private render(): void {
+    this.item.command = 'kubefed.checkClusters';
+    this.item.color = undefined;
     const h = this.health;
     const n = h.members.length;
     const ok = h.results.filter((r) => r.ok).length;

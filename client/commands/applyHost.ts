@@ -11,6 +11,7 @@ import { cancellableProgress } from '../progress.ts';
 import { settings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { HostApplyReport, HostItem } from '../clusterModule.ts';
+import { requireTrust } from '../trust.ts';
 import { cancelled, reportRunFailure, scopeOf, type ClusterCommandDeps } from './propagate.ts';
 
 const WORKSPACE: Scope = { kind: 'workspace', label: 'the workspace', uris: [] };
@@ -70,6 +71,7 @@ function changesOf(r: HostApplyReport, describe: (o: HostApplyReport['outcomes']
 }
 
 export async function runApplyToHost(d: ClusterCommandDeps, scope: Scope, opts: { confirm?: boolean } = {}): Promise<HostApplyReport | undefined> {
+  if (!requireTrust('Apply to Host')) return undefined;
   const confirm = opts.confirm ?? settings().confirmPropagate;
   let p: Prepared | undefined;
   try {

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { kubeconfigPath, settings, updateSetting, type ClusterSetting } from '../config.ts';
 import { readKubeconfig, type KubeconfigState } from '../clusterOps.ts';
+import { requireTrust } from '../trust.ts';
 import type { KubefedClient } from '../languageClient.ts';
 import type { Output } from '../outputChannel.ts';
 import type { StatusBar } from '../statusBar.ts';
@@ -26,6 +27,7 @@ async function chooseKubeconfig(): Promise<boolean> {
 }
 
 export async function selectClusters(status: StatusBar, out: Output): Promise<ClusterSetting[] | undefined> {
+  if (!requireTrust('Select Clusters')) return undefined;
   let kc: KubeconfigState = await readKubeconfig();
   while (!kc.ok || kc.contexts.length === 0) {
     const msg = kc.ok ? `The kubeconfig ${kc.path} has no contexts.` : `No usable kubeconfig: ${kc.error}`;
@@ -81,6 +83,7 @@ export async function selectClusters(status: StatusBar, out: Output): Promise<Cl
 type Fix = vscode.QuickPickItem & { run?: () => Promise<unknown> | unknown };
 
 export async function checkClusters(status: StatusBar, out: Output): Promise<void> {
+  if (!requireTrust('Check Clusters')) return;
   status.show();
   const h = await status.check();
   const items: Fix[] = [];

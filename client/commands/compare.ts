@@ -16,6 +16,7 @@ import type { ResultCluster, ResultRun } from '../resultsView.ts';
 import type { DiffEntry, DiffReport } from '../clusterModule.ts';
 import { cancelled, reportRunFailure, scopeOf, sourceRef, type ClusterCommandDeps } from './propagate.ts';
 import { liveStatesOfCompare } from '../liveStates.ts';
+import { requireTrust } from '../trust.ts';
 
 /** Both texts of a unified diff made with unlimited context (every line of both sides). */
 export function sidesOf(unified: string): { desired: string; live: string } {
@@ -109,6 +110,7 @@ function compareResultRun(title: string, r: PreparedRun, report: DiffReport, dif
 }
 
 export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { quickPick?: boolean } = {}): Promise<{ report: DiffReport; diffs: ClusterDiff[] } | undefined> {
+  if (!requireTrust('Compare')) return undefined;
   const s = settings();
   d.status.show();
   let run: PreparedRun | undefined;

@@ -21,6 +21,7 @@ import type { Outcome, PropagateReport } from '../clusterModule.ts';
 import type { RunningController } from '../../server/cluster/hostRead.ts';
 import { yamlEditor } from './pick.ts';
 import { liveStatesOfPropagate, outcomeWords } from '../liveStates.ts';
+import { requireTrust } from '../trust.ts';
 
 export interface ClusterCommandDeps {
   client: KubefedClient;
@@ -248,6 +249,7 @@ async function hasWork(run: PreparedRun, scope: Scope): Promise<boolean> {
 }
 
 export async function runPropagate(d: ClusterCommandDeps, scope: Scope, opts: RunOptions = {}): Promise<PropagateReport | undefined> {
+  if (!requireTrust('Propagate')) return undefined;
   const s = settings();
   const confirm = opts.confirm ?? s.confirmPropagate;
   const prune = s.prune && scope.kind === 'workspace';

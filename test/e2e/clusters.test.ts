@@ -13,7 +13,7 @@ import { after, before } from 'node:test';
 import { startFederation, type Federation } from '../clusters/launcher.ts';
 import { startTimeoutMs } from '../clusters/fixtures.ts';
 import { pauseCluster, resumeCluster } from '../clusters/chaos.ts';
-import { check, sleep, VSCode } from './harness.ts';
+import { check, DOC_IMAGES, sleep, VSCode } from './harness.ts';
 
 let fed: Federation | undefined;
 let vs: VSCode | undefined;
@@ -124,6 +124,11 @@ check('an out-of-band change shows in Compare\'s diff editor', get, async (vs) =
   assert.ok(rows.some((r) => /Deployment shop\/web/.test(r) && /containers\/0\/image/.test(r)), rows.join(' | '));
   assert.ok(rows.some((r) => /cluster1/.test(r) && /in-sync/.test(r)), rows.join(' | '));
   await vs.closeQuickInput();
+  if (DOC_IMAGES) {
+    await vs.page.mouse.move(5, 5); // no tab tooltip in the picture
+    await sleep(600);
+    await vs.docImage('compare-diff', diff, { width: 1000, height: 620 });
+  }
 });
 
 check('the placement view shows what Compare and a dry run saw, matched by resource id; Clear Results clears it', get, async (vs) => {

@@ -62,6 +62,12 @@ export interface CodeServerOptions {
   port?: number;
   /** Install this .vsix (with code-server --install-extension) instead of linking the repo. */
   vsix?: string;
+  /**
+   * Workspace trust as a real VS Code has it: the folder opens untrusted (Restricted Mode, without
+   * the startup dialog) until trusted in the workspace trust editor. Default: trust is disabled
+   * (every folder is trusted), as the other tests want.
+   */
+  workspaceTrust?: boolean;
   log?: (line: string) => void;
 }
 
@@ -124,7 +130,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         'extensions.autoUpdate': false,
         'extensions.autoCheckUpdates': false,
         'chat.disableAIFeatures': true,
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': !!opts.workspaceTrust,
+        ...(opts.workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
         'update.mode': 'none',
         'window.restoreWindows': 'none',
         ...opts.userSettings,
@@ -142,7 +149,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', ud,
     '--extensions-dir', ext,

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { ARTIFACTS, check, sleep, VSCode } from './harness.ts';
+import { ARTIFACTS, check, DOC_IMAGES, sleep, VSCode } from './harness.ts';
 
 const TYPO = `# e2e: a placement with a misspelt cluster
 apiVersion: types.kubefed.io/v1beta1
@@ -106,6 +106,12 @@ check('code lenses show where a resource goes', get, async (vs) => {
   const text = await vs.editor().locator('.codelens-decoration').allInnerTexts();
   assert.ok(text.some((t) => /cluster1, cluster2 \(2 of 3 clusters\)/.test(t)), text.join(' | '));
   assert.ok(text.some((t) => /2 overrides/.test(t)), text.join(' | '));
+  // The README's picture: the lenses and the inlay hints of the override paths (template values).
+  if (DOC_IMAGES) {
+    // Inlay hints are drawn by CSS (not in the text): give them the moment the lenses took.
+    await sleep(1500);
+    await vs.docImage('lenses-and-inlay-hints', vs.editor(), { width: 720, height: 720 });
+  }
 });
 
 check('hovering a cluster name shows the object that cluster receives', get, async (vs) => {
@@ -114,6 +120,7 @@ check('hovering a cluster name shows the object that cluster receives', get, asy
   assert.match(hover, /FederatedDeployment shop\/web → cluster2/);
   assert.match(hover, /kind: Deployment/);
   assert.match(hover, /image: nginx:1\.27-alpine/);
+  await vs.docImage('hover-preview', [vs.editor().locator('.view-line', { hasText: /clusterName:\s+cluster2/ }).first(), vs.page.locator('.monaco-hover:not(.hidden)').first()], { pad: 8, width: 660 });
   await vs.page.mouse.move(5, 5);
 });
 
@@ -233,6 +240,14 @@ check('the placement view: reading the tree, clicking a cluster cell opens its p
   // How many fields each cluster's overrides change comes with the placement.
   assert.match(await cell('cluster2').innerText(), /\b2 overrides\b/);
   assert.match(await cell('cluster1').innerText(), /\b0 overrides\b/);
+  if (DOC_IMAGES) {
+    // The view opened beside the source: the picture shows it alone, then the layout is restored.
+    await vs.command('View: Toggle Maximize Editor Group');
+    await sleep(800);
+    await vs.docImage('placement-view', vs.page.locator('iframe.webview.ready:visible').first(), { width: 1000, height: 560 });
+    await vs.command('View: Toggle Maximize Editor Group');
+    await sleep(500);
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   await vs.page.screenshot({ path: join(ARTIFACTS, 'placement-view-dark.png') });
   // A click on a cell opens what that cluster receives.

@@ -18,6 +18,12 @@ import { ROOT, setupPaths, sleep, startCodeServer, type CodeServer, type CodeSer
 
 export { ROOT, EXTENSION_ID, sleep, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer.ts';
 export const ARTIFACTS = join(ROOT, '.artifacts', 'e2e');
+/**
+ * With KFED_SCREENSHOTS=1 the tests also write the README's pictures (docs/images/*.png) at the
+ * moment they check the feature shown, in the light theme: `KFED_SCREENSHOTS=1 npm run test:e2e`.
+ * Otherwise nothing is written there (a test run leaves the tree clean).
+ */
+export const DOC_IMAGES = process.env.KFED_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'images') : undefined;
 
 /** Keys that differ per platform. */
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
@@ -42,6 +48,8 @@ export class VSCode {
         'editor.suggestOnTriggerCharacters': false,
         'editor.acceptSuggestionOnEnter': 'on',
         'files.autoSave': 'off',
+        // The README's pictures: the light theme, and the editor area without the secondary side bar.
+        ...(DOC_IMAGES ? { 'workbench.colorTheme': 'Default Light Modern', 'workbench.secondarySideBar.defaultVisibility': 'hidden' } : {}),
         ...opts.userSettings,
       },
     });
@@ -86,6 +94,25 @@ export class VSCode {
     writeFileSync(`${base}.console.txt`, this.console.join('\n'));
     writeFileSync(`${base}.code-server.txt`, this.server.output());
     return `${base}.png`;
+  }
+
+  /**
+   * A picture for the README (docs/images/<name>.png) when KFED_SCREENSHOTS=1: the box around
+   * `targets` (and `pad` pixels more), cropped to at most `max` CSS pixels from its top left
+   * corner. Does nothing otherwise.
+   */
+  async docImage(name: string, targets: Locator | Locator[], opts: { width?: number; height?: number; pad?: number } = {}): Promise<void> {
+    if (!DOC_IMAGES) return;
+    mkdirSync(DOC_IMAGES, { recursive: true });
+    const boxes = await Promise.all((Array.isArray(targets) ? targets : [targets]).map((t) => t.boundingBox()));
+    if (boxes.some((b) => !b)) throw new Error(`${name}: nothing to take a picture of`);
+    const pad = opts.pad ?? 0;
+    const x = Math.max(0, Math.min(...boxes.map((b) => b!.x)) - pad);
+    const y = Math.max(0, Math.min(...boxes.map((b) => b!.y)) - pad);
+    const right = Math.max(...boxes.map((b) => b!.x + b!.width)) + pad;
+    const bottom = Math.max(...boxes.map((b) => b!.y + b!.height)) + pad;
+    const clip = { x, y, width: Math.min(right - x, opts.width ?? Infinity), height: Math.min(bottom - y, opts.height ?? Infinity) };
+    await this.page.screenshot({ path: join(DOC_IMAGES, `${name}.png`), clip, animations: 'disabled', caret: 'hide' });
   }
 
   // ---------------------------------------------------------------------------------------
