@@ -240,6 +240,19 @@ function retained(createPath: JsonObject | undefined, updatePath: JsonObject | u
   return list.length ? list : undefined;
 }
 
+/**
+ * This tool's own bookkeeping annotation (which federated resource an object came from, for
+ * --prune) is not content: an object KubeFed propagated, which lacks it, is in sync.
+ */
+function withoutBookkeeping(o: JsonObject): JsonObject {
+  const md = isObject(o.metadata) ? o.metadata : undefined;
+  const ann = md && isObject(md.annotations) ? md.annotations : undefined;
+  if (!ann || !(FEDERATED_RESOURCE_ANNOTATION in ann)) return o;
+  const { [FEDERATED_RESOURCE_ANNOTATION]: _drop, ...rest } = ann;
+  const { annotations: _a, ...mdRest } = md!;
+  return { ...o, metadata: Object.keys(rest).length ? { ...mdRest, annotations: rest } : mdRest };
+}
+
 /** Compares a desired object (already normalised by the server) with a live one. */
 export function compareObjects(
   base: Omit<DiffEntry, 'state'>,
@@ -247,8 +260,8 @@ export function compareObjects(
   liveObj: JsonObject,
   extra: { retained?: Change[]; overridden?: string[]; unmanaged?: boolean; context?: number } = {},
 ): DiffEntry {
-  const d = normalize(desiredObj);
-  const l = normalize(liveObj);
+  const d = withoutBookkeeping(normalize(desiredObj));
+  const l = withoutBookkeeping(normalize(liveObj));
   const kind = String(l.kind ?? d.kind ?? '');
   const list = maskChanges(kind, changes(d, l));
   const meta = {
