@@ -29,3 +29,5 @@ export { syncDecision, objectVersion, needsUpdate } from './sync.ts';
 export { deleteOptions, isOrphaning, deletionFlow } from './deletion.ts';
 export { kubernetesKeyOrder, deepClone, deepEqual, isObject, own, getPath, type Json, type JsonObject } from './json.ts';
 export { SECRET_MASK, SECRET_FIELDS, isSecretKind, isSecretPath, maskSecretValues } from './secrets.ts';
+export { bundleFromOpenApi, convertSchema, type KindInfo, type OpenApiDocument, type Schema, type SchemaBundle } from './validation/openapi.ts';
+export { crdBundle, crdSchemas, isCrd } from './validation/crds.ts';

@@ -14,10 +14,14 @@ import { clusterFromObject, mergeClusterSources, type ClusterInfo } from './inve
 import { assemble, renderFor, type AssembleOutput, type FederatedResource, type RenderedObject } from './resources.ts';
 import { checkSteps } from './checks.ts';
 import { compareDiagnostics, diag, type EngineDiagnostic } from './diagnostics.ts';
+import { crdBundle } from './validation/crds.ts';
+import type { SchemaBundle } from './validation/openapi.ts';
 
 export interface Analysis {
   objects: WsObject[];
   types: TypeIndex;
+  /** Schemas of the workspace's CustomResourceDefinitions (the same object while they are unchanged). */
+  crds: SchemaBundle;
   clusters: ClusterInfo[];
   assembled: AssembleOutput;
   resources: FederatedResource[];
@@ -279,7 +283,7 @@ ${JSON.stringify(o, null, 2)}
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
-    return { objects, types, clusters, assembled, resources: assembled.resources, diagnostics };
+    return { objects, types, crds: crdBundle(objects.map((o) => o.object)), clusters, assembled, resources: assembled.resources, diagnostics };
   }
 }
 

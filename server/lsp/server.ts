@@ -57,8 +57,10 @@ docs.onChange((uris) => diagnostics.schedule(uris));
 
 diagnostics.afterAnalysis(() => {
   const a = ws.analysis();
-  // Federated types declared by workspace FederatedTypeConfigs change the schemas.
-  if (schemas.setTypes(a.types)) {
+  // Federated types declared by workspace FederatedTypeConfigs change the schemas, and so do the
+  // workspace's CustomResourceDefinitions (templates of custom kinds).
+  const crdsChanged = schemas.setCrds(a.crds);
+  if (schemas.setTypes(a.types) || crdsChanged) {
     bumpSchemaGeneration();
     diagnostics.revalidateAll();
   }
