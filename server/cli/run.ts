@@ -6,7 +6,7 @@
 import { parseArgs, flag, flags, UsageError, type FlagSpec } from './args.ts';
 import { buildContext } from './context.ts';
 import { InputError, MAX_FILE_BYTES } from './files.ts';
-import { validate } from './validate.ts';
+import { validateCommand } from './validate.ts';
 import { render } from './render.ts';
 import { schedule } from './schedule.ts';
 import { federate, convert } from './federate.ts';
@@ -35,8 +35,8 @@ const CLUSTER_IO: Record<string, FlagSpec> = {
 const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
   validate: {
     summary: 'check federated resources and report diagnostics',
-    usage: 'kfed validate <files|dirs…> [--clusters FILE] [--kubeconfig FILE] [-o text|json|sarif]',
-    flags: { ...COMMON, output: { value: true, short: 'o', choices: ['text', 'json', 'sarif'] } },
+    usage: 'kfed validate <files|dirs…> [--clusters FILE] [--kubeconfig FILE] [--offline] [--request-timeout 10s] [-o text|json|sarif]',
+    flags: { ...COMMON, offline: {}, 'request-timeout': { value: true }, output: { value: true, short: 'o', choices: ['text', 'json', 'sarif'] } },
   },
   render: {
     summary: 'print the object each member cluster receives',
@@ -73,7 +73,7 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
 };
 
 /** Commands that talk to clusters: run() returns a Promise for them. */
-const ASYNC_COMMANDS = ['propagate', 'diff'] as const;
+const ASYNC_COMMANDS = ['propagate', 'diff', 'validate'] as const;
 type AsyncCommand = (typeof ASYNC_COMMANDS)[number];
 
 function help(): string {
@@ -93,7 +93,8 @@ function help(): string {
     '(a YAML file of KubeFedCluster objects) and, for propagate and diff, --host-context (the',
     'KubeFedClusters of a KubeFed host); the contexts of --kubeconfig FILE are clusters only when',
     'none of these declares one.',
-    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map).',
+    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map);',
+    'validate --kubeconfig also checks templates against what each member serves (--offline: not).',
     'Input files are never written.',
     '',
     'Exit codes: 0 ok, 1 findings (errors; diff --exit-code: differences), 2 usage or input error,',
@@ -109,7 +110,7 @@ export interface CliResult {
 }
 
 /**
- * Runs one kfed command. Synchronous, except `propagate` and `diff` (they talk to clusters):
+ * Runs one kfed command. Synchronous, except `propagate`, `diff` and `validate` (they talk to clusters):
  * for those it returns a Promise.
  */
 export function run(argv: readonly [AsyncCommand, ...string[]], io?: CliIO): Promise<CliResult>;
@@ -124,7 +125,7 @@ export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promis
     const p = parseArgs(rest, spec.flags);
     if (p.flags.has('help')) return { stdout: `Usage: ${spec.usage}\n`, stderr: '', exit: 0 };
     if ((ASYNC_COMMANDS as readonly string[]).includes(cmd)) {
-      const pending = cmd === 'propagate' ? propagateCommand(p, io) : diffCommand(p, io);
+      const pending = cmd === 'propagate' ? propagateCommand(p, io) : cmd === 'validate' ? validateCommand(p, io) : diffCommand(p, io);
       return pending.then(
         (r) => ({ stdout: r.out, stderr: r.err, exit: r.exit }),
         (e: unknown) => {
@@ -138,10 +139,6 @@ export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promis
     const warn = ctx.warnings.map((w) => `warning: ${w}\n`).join('');
     const format = flag(p, 'output');
     switch (cmd) {
-      case 'validate': {
-        const r = validate(ctx, format ?? 'text');
-        return { stdout: r.out, stderr: warn, exit: r.exit };
-      }
       case 'render': {
         const r = render(ctx, { clusters: flags(p, 'cluster'), format: format ?? 'yaml', outDir: flag(p, 'out-dir') });
         return { stdout: r.out, stderr: warn + r.err, exit: r.exit };

@@ -16,6 +16,8 @@ import { checkSteps } from './checks.ts';
 import { compareDiagnostics, diag, type EngineDiagnostic } from './diagnostics.ts';
 import { crdBundle } from './validation/crds.ts';
 import type { SchemaBundle } from './validation/openapi.ts';
+import { sourceOf, type ClusterSchemaSet, type SchemaSource } from './validation/schemaSets.ts';
+import { clusterSchemaDiagnostics } from './validation/clusterSchemas.ts';
 
 export interface Analysis {
   objects: WsObject[];
@@ -63,6 +65,8 @@ export class Workspace {
   private readonly unreadable = new Map<string, EngineDiagnostic>();
   private readonly clusterSources = new Map<string, ClusterInfo[]>();
   private cache: Analysis | undefined;
+  /** What each member cluster serves, and the schemas templates are already validated with. */
+  private clusterSchemas: { sets: ClusterSchemaSet[]; reference?: SchemaBundle; source?: { crds: SchemaBundle; src: SchemaSource } } = { sets: [] };
   private renderCache = new Map<string, RenderedObject>();
   /** Counts changes: a stepped analysis started before a change is thrown away. */
   private version = 0;
@@ -133,6 +137,27 @@ ${JSON.stringify(o, null, 2)}
   setClusterSource(source: string, clusters: ClusterInfo[]): void {
     this.clusterSources.set(source, clusters);
     this.invalidate();
+  }
+
+  /**
+   * The schemas each member cluster serves: templates are also checked against those of every
+   * cluster they are placed on. `reference`: the schemas the caller validates templates with
+   * itself (with the workspace's CRDs), whose findings are not repeated; none: report them all.
+   */
+  setClusterSchemas(sets: ClusterSchemaSet[], reference?: SchemaBundle): void {
+    this.clusterSchemas = { sets, reference };
+    this.invalidate();
+  }
+
+  clusterSchemaSets(): readonly ClusterSchemaSet[] {
+    return this.clusterSchemas.sets;
+  }
+
+  private referenceSource(crds: SchemaBundle): SchemaSource | undefined {
+    const c = this.clusterSchemas;
+    if (!c.reference) return undefined;
+    if (c.source?.crds !== crds) c.source = { crds, src: sourceOf(crds, c.reference) };
+    return c.source.src;
   }
 
   setOptions(options: WorkspaceOptions): void {
@@ -281,9 +306,12 @@ ${JSON.stringify(o, null, 2)}
     for (const uri of this.files.keys()) for (const d of this.syntaxDiagnostics(uri)) add(d);
     yield;
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
+    const crds = crdBundle(objects.map((o) => o.object));
+    const { sets } = this.clusterSchemas;
+    for (const d of clusterSchemaDiagnostics({ resources: assembled.resources, sets, reference: this.referenceSource(crds) })) add(d);
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
-    return { objects, types, crds: crdBundle(objects.map((o) => o.object)), clusters, assembled, resources: assembled.resources, diagnostics };
+    return { objects, types, crds, clusters, assembled, resources: assembled.resources, diagnostics };
   }
 }
 

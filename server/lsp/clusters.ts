@@ -22,7 +22,8 @@ export class ClusterSources {
     return !!p && this.watched.has(p);
   }
 
-  private kubeconfigPaths(): string[] {
+  /** The kubeconfig files of the settings (none when `kubeconfig` is false). */
+  kubeconfigPaths(): string[] {
     const s = this.ctx.settings.kubeconfig;
     if (s === false) return [];
     if (typeof s === 'string' && s) return [this.resolve(s)];

@@ -397,7 +397,8 @@ export class DiagnosticsPublisher {
 
   private publish(uri: string): void {
     const st = this.state.get(uri) ?? { yaml: [] };
-    const engine = this.ctx.ws.diagnostics(uri).map(toLspDiagnostic);
+    const strictness = this.ctx.settings.schemaStrictness;
+    const engine = this.ctx.ws.diagnostics(uri).map(toLspDiagnostic).flatMap((d) => clusterSchemaStrictness(strictness, d));
     st.engine = engine;
     st.file = this.ctx.ws.getFile(uri);
     // Files that are not open get federation diagnostics only: YAML syntax errors of unrelated
@@ -435,4 +436,11 @@ export function schemaSeverity(strictness: 'strict' | 'normal' | 'off' | undefin
   if (strictness === 'off') return undefined;
   if (strictness === 'strict') return DiagnosticSeverity.Error;
   return /^Property .+ is not allowed\.?$/.test(String(d.message)) ? DiagnosticSeverity.Warning : d.severity;
+}
+
+/** Per-cluster schema findings (`cluster-schema`) follow `kubefed.schemaStrictness` like the other schema diagnostics. */
+export function clusterSchemaStrictness(strictness: 'strict' | 'normal' | 'off' | undefined, d: Diagnostic): Diagnostic[] {
+  if (d.code !== 'cluster-schema') return [d];
+  if (strictness === 'off') return [];
+  return strictness === 'strict' ? [{ ...d, severity: DiagnosticSeverity.Error }] : [d];
 }

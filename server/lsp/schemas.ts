@@ -91,10 +91,10 @@ export class SchemaRegistry {
   private readonly contents = new Map<string, string>();
   private readonly pathSets = new Map<string, string[]>();
 
-  constructor(private readonly bundle: SchemaBundle = k8sBundle as unknown as SchemaBundle) {
-    this.version = bundle.version;
-    this.definitions = bundle.definitions;
-    for (const k of bundle.kinds) this.groups.add(k.group);
+  constructor(readonly pinned: SchemaBundle = k8sBundle as unknown as SchemaBundle) {
+    this.version = pinned.version;
+    this.definitions = pinned.definitions;
+    for (const k of pinned.kinds) this.groups.add(k.group);
     this.index();
   }
 
@@ -102,7 +102,7 @@ export class SchemaRegistry {
   private index(): void {
     this.k8s = new Map();
     this.byKind = new Map();
-    for (const k of [...this.bundle.kinds, ...(this.crds?.kinds ?? [])]) {
+    for (const k of [...this.pinned.kinds, ...(this.crds?.kinds ?? [])]) {
       if (this.k8s.has(key(k.apiVersion, k.kind))) continue;
       this.k8s.set(key(k.apiVersion, k.kind), k);
       const list = this.byKind.get(k.kind) ?? [];
@@ -110,7 +110,7 @@ export class SchemaRegistry {
       this.byKind.set(k.kind, list);
     }
     const extra = this.crds?.definitions ?? {};
-    this.definitions = Object.keys(extra).length ? { ...this.bundle.definitions, ...extra } : this.bundle.definitions;
+    this.definitions = Object.keys(extra).length ? { ...this.pinned.definitions, ...extra } : this.pinned.definitions;
   }
 
   /** Uses the CRD schemas of a workspace analysis; true when that changes the schemas. */

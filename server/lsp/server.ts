@@ -24,6 +24,7 @@ import { YamlService } from './yamlService.ts';
 import { DiagnosticsPublisher } from './diagnostics.ts';
 import { bumpSchemaGeneration, type ServerContext, type Settings } from './context.ts';
 import { ClusterSources } from './clusters.ts';
+import { MemberSchemas } from './memberSchemas.ts';
 import { onCompletion } from './completion.ts';
 import { onHover } from './hover.ts';
 import { onCodeLens } from './codelens.ts';
@@ -46,6 +47,8 @@ const ready = new Promise<void>((r) => (markReady = r));
 const ctx: ServerContext = { connection, ws, docs, schemas, yaml, settings, ready };
 const diagnostics = new DiagnosticsPublisher(ctx);
 const clusterSources = new ClusterSources(ctx);
+const memberSchemas = new MemberSchemas(ctx, () => clusterSources.kubeconfigPaths(), () => diagnostics.schedule([]));
+const loadMemberSchemas = () => void memberSchemas.load().catch((e) => connection.console.error(`member schemas: ${String(e)}`));
 
 let workspaceFolders: WorkspaceFolder[] = [];
 let canWatchFiles = false;
@@ -68,6 +71,7 @@ diagnostics.afterAnalysis(() => {
   if (inv !== lastInventory) {
     const first = lastInventory === '';
     lastInventory = inv;
+    loadMemberSchemas();
     if (!first || a.clusters.length) {
       void connection.sendNotification(InventoryChangedNotification, {
         clusters: a.clusters.map((c) => ({ name: c.name, labels: c.labels, source: c.source, ready: c.ready })),
@@ -159,6 +163,7 @@ connection.onDidChangeConfiguration(async (change) => {
   if (s) Object.assign(settings, s);
   else await refreshSettings();
   await clusterSources.load();
+  loadMemberSchemas();
   if (settings.schemaStrictness !== strictness) diagnostics.revalidateAll();
   else diagnostics.schedule([]);
 });
@@ -179,6 +184,7 @@ connection.onDidChangeWatchedFiles(async (p) => {
   for (const c of p.changes) {
     if (clusterSources.watches(c.uri)) {
       await clusterSources.load();
+      loadMemberSchemas();
       diagnostics.schedule([]);
       continue;
     }
@@ -198,6 +204,7 @@ connection.onReferences(guard(ctx, 'references', onReferences, []));
 connection.onDocumentSymbol(guard(ctx, 'documentSymbol', onDocumentSymbols, []));
 connection.onWorkspaceSymbol(guard(ctx, 'workspaceSymbol', onWorkspaceSymbols, []));
 registerRequests(ctx, diagnostics, clusterSources);
+memberSchemas.register();
 
 // Library warnings (e.g. yaml's "Keys with collection values") go to the LSP log, not stderr.
 process.removeAllListeners('warning');
@@ -210,5 +217,8 @@ process.on('unhandledRejection', (e) => {
   connection.console.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`);
 });
 
-connection.onShutdown(() => docs.dispose());
+connection.onShutdown(() => {
+  docs.dispose();
+  memberSchemas.dispose();
+});
 connection.listen();
