@@ -60,7 +60,9 @@ export class MemberSchemas {
     const connections = new mod.Connections(kubeconfig, { contextMap, timeoutMs: TIMEOUT_MS });
     try {
       const r = await mod.memberSchemas(connections, members.map((c) => c.name));
-      for (const p of r.problems) this.ctx.connection.console.log(`kubefed: no schemas of cluster ${p.cluster}: ${p.message}`);
+      const log = this.ctx.connection.console;
+      log.log(`kubefed: member schemas: ${r.sets.map((s) => `${s.cluster} ${s.version}`).join(', ') || 'none'} (${r.fetched} documents downloaded)`);
+      for (const p of r.problems) log.log(`kubefed: no schemas of cluster ${p.cluster}: ${p.message}`);
       return this.apply(load, r.sets, r.problems, r.fetched);
     } finally {
       connections.close();
