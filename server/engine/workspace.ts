@@ -308,7 +308,11 @@ ${JSON.stringify(o, null, 2)}
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
     const crds = crdBundle(objects.map((o) => o.object));
     const { sets } = this.clusterSchemas;
-    for (const d of clusterSchemaDiagnostics({ resources: assembled.resources, sets, reference: this.referenceSource(crds) })) add(d);
+    if (sets.length) {
+      // A step of its own: the first walk of every template along new cluster schemas takes a while.
+      yield;
+      for (const d of clusterSchemaDiagnostics({ resources: assembled.resources, sets, reference: this.referenceSource(crds) })) add(d);
+    }
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
     return { objects, types, crds, clusters, assembled, resources: assembled.resources, diagnostics };

@@ -1,8 +1,9 @@
 /**
  * The schemas each member cluster serves, for the engine's per-cluster template checks: read
- * through server/cluster/schemas.ts (loaded lazily, its own bundle) when the inventory or the
- * settings change, on `kubefed/refreshSchemas`, and every few minutes (two small requests per
- * cluster; documents only when a hash or the server version changed). Clusters that do not
+ * through server/cluster/schemas.ts (loaded lazily, its own bundle) once the workspace has a
+ * federated resource and whenever the members or the kubeconfig files change after that, on
+ * `kubefed/refreshSchemas`, and every few minutes (two small requests per cluster; documents only
+ * when a hash or the server version changed). A workspace that federates nothing reaches no cluster. Clusters that do not
  * answer get no set: templates are then checked against the pinned schemas only, and nothing
  * about the unreachable cluster lands in them (the log and the refresh answer say it).
  */
@@ -27,6 +28,8 @@ export class MemberSchemas {
   private loads = 0;
   private last: SchemasResponse = { clusters: [], unreachable: [], fetched: 0 };
   private timer: NodeJS.Timeout | undefined;
+  /** The members and kubeconfig files the last load was for. */
+  private key = '';
 
   constructor(
     private readonly ctx: ServerContext,
@@ -35,6 +38,16 @@ export class MemberSchemas {
     /** Called when the sets changed (diagnostics are published again). */
     private readonly changed: () => void,
   ) {}
+
+  /** After each analysis: reads the schemas when the members changed and the workspace federates something. */
+  update(): void {
+    const { ws } = this.ctx;
+    if (!ws.resources().length) return;
+    const key = JSON.stringify([this.kubeconfigPaths(), ws.clusters().map((c) => [c.name, c.context, c.server])]);
+    if (key === this.key) return;
+    this.key = key;
+    this.load().catch((e) => this.ctx.connection.console.error(`kubefed: member schemas: ${String(e)}`));
+  }
 
   /** Answers `kubefed/refreshSchemas`. */
   register(): void {

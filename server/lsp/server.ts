@@ -48,7 +48,6 @@ const ctx: ServerContext = { connection, ws, docs, schemas, yaml, settings, read
 const diagnostics = new DiagnosticsPublisher(ctx);
 const clusterSources = new ClusterSources(ctx);
 const memberSchemas = new MemberSchemas(ctx, () => clusterSources.kubeconfigPaths(), () => diagnostics.schedule([]));
-const loadMemberSchemas = () => void memberSchemas.load().catch((e) => connection.console.error(`member schemas: ${String(e)}`));
 
 let workspaceFolders: WorkspaceFolder[] = [];
 let canWatchFiles = false;
@@ -60,6 +59,7 @@ docs.onChange((uris) => diagnostics.schedule(uris));
 
 diagnostics.afterAnalysis(() => {
   const a = ws.analysis();
+  memberSchemas.update();
   // Federated types declared by workspace FederatedTypeConfigs change the schemas, and so do the
   // workspace's CustomResourceDefinitions (templates of custom kinds).
   const crdsChanged = schemas.setCrds(a.crds);
@@ -71,7 +71,6 @@ diagnostics.afterAnalysis(() => {
   if (inv !== lastInventory) {
     const first = lastInventory === '';
     lastInventory = inv;
-    loadMemberSchemas();
     if (!first || a.clusters.length) {
       void connection.sendNotification(InventoryChangedNotification, {
         clusters: a.clusters.map((c) => ({ name: c.name, labels: c.labels, source: c.source, ready: c.ready })),
@@ -163,7 +162,6 @@ connection.onDidChangeConfiguration(async (change) => {
   if (s) Object.assign(settings, s);
   else await refreshSettings();
   await clusterSources.load();
-  loadMemberSchemas();
   if (settings.schemaStrictness !== strictness) diagnostics.revalidateAll();
   else diagnostics.schedule([]);
 });
@@ -184,7 +182,6 @@ connection.onDidChangeWatchedFiles(async (p) => {
   for (const c of p.changes) {
     if (clusterSources.watches(c.uri)) {
       await clusterSources.load();
-      loadMemberSchemas();
       diagnostics.schedule([]);
       continue;
     }
