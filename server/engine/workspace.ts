@@ -6,7 +6,7 @@
 import type { JsonObject } from './json.ts';
 import { getPath } from './json.ts';
 import { ParsedFile, reparse } from './parse.ts';
-import { LineIndex } from './text.ts';
+import { LineIndex, type Range } from './text.ts';
 import { TypeIndex } from './model.ts';
 import { builtinTypeConfigsOfBothEras, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 import { collectObjects, locate, type WsObject } from './objects.ts';
@@ -24,6 +24,8 @@ export interface Analysis {
   types: TypeIndex;
   /** Schemas of the workspace's CustomResourceDefinitions (the same object while they are unchanged). */
   crds: SchemaBundle;
+  /** Where every cluster a template is placed on accepts what the reference schemas do not (by file). */
+  clusterAccepted: Map<string, Range[]>;
   clusters: ClusterInfo[];
   assembled: AssembleOutput;
   resources: FederatedResource[];
@@ -308,14 +310,17 @@ ${JSON.stringify(o, null, 2)}
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
     const crds = crdBundle(objects.map((o) => o.object));
     const { sets } = this.clusterSchemas;
+    const clusterAccepted = new Map<string, Range[]>();
     if (sets.length) {
       // A step of its own: the first walk of every template along new cluster schemas takes a while.
       yield;
-      for (const d of clusterSchemaDiagnostics({ resources: assembled.resources, sets, reference: this.referenceSource(crds) })) add(d);
+      const r = clusterSchemaDiagnostics({ resources: assembled.resources, sets, reference: this.referenceSource(crds) });
+      for (const d of r.diagnostics) add(d);
+      for (const l of r.accepted) clusterAccepted.set(l.uri, [...(clusterAccepted.get(l.uri) ?? []), l.range]);
     }
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
-    return { objects, types, crds, clusters, assembled, resources: assembled.resources, diagnostics };
+    return { objects, types, crds, clusterAccepted, clusters, assembled, resources: assembled.resources, diagnostics };
   }
 }
 

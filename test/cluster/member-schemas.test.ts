@@ -97,7 +97,7 @@ test('a CRD missing in one member and served at another version in another: one 
   const first = await waitFor(c, uri, (d) => served(d).length === 2, 60_000);
   assert.deepEqual(served(first), [
     `cluster2 (${v}) and cluster3 (${v}) do not serve example.com/v1 Widget (cluster3 serves example.com/v1beta1): KubeFed cannot propagate it there.`,
-    `cluster3 (${v}) does not serve extensions/v1beta1 Ingress: KubeFed cannot propagate it there.`,
+    `cluster3 (${v}) does not serve extensions/v1beta1 Ingress (cluster3 serves networking.k8s.io/v1): KubeFed cannot propagate it there.`,
   ]);
   const widget = first.find((x) => String(x.message).includes('Widget'))!;
   assert.deepEqual(widget.range.start, positionOf(WIDGET, 'FederatedWidget'));
@@ -112,7 +112,7 @@ test('a CRD missing in one member and served at another version in another: one 
   const after = await waitFor(c, uri, (d) => served(d).some((m) => m.startsWith('cluster3 (') && m.includes('Widget')), 30_000);
   assert.deepEqual(served(after), [
     `cluster3 (${v}) does not serve example.com/v1 Widget (cluster3 serves example.com/v1beta1): KubeFed cannot propagate it there.`,
-    `cluster3 (${v}) does not serve extensions/v1beta1 Ingress: KubeFed cannot propagate it there.`,
+    `cluster3 (${v}) does not serve extensions/v1beta1 Ingress (cluster3 serves networking.k8s.io/v1): KubeFed cannot propagate it there.`,
   ]);
   c.close(uri);
 });

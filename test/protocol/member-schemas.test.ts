@@ -110,4 +110,24 @@ describe('member cluster schemas', () => {
     assert.deepEqual(d.map((x) => x.code), ['cluster-kind-not-served']);
     c.close(uri);
   });
+
+  it('a field newer than the pinned schemas that every placed cluster serves gets no schema warning', async () => {
+    const doc = fixtureDocument('apps.v1') as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+    doc.components.schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.newerField = { type: 'integer' };
+    api.state.docs['apis/apps/v1'] = doc;
+    api.state.hashes['apis/apps/v1'] = 'B3';
+    await c.request('kubefed/refreshSchemas', {});
+    const text = (clusters: string) => DEPLOYMENT.split('---')[0].replace('minReadySeconds: 5', 'newerField: 1').replace('[{name: cluster1}, {name: cluster2}]', clusters);
+    const uri = uriOf(join(folder, 'newer.yaml'));
+    // cluster2 does not answer: the pinned schemas decide, and they do not know the field
+    const both = text('[{name: cluster1}, {name: cluster2}]');
+    c.open(uri, both);
+    const d = await c.waitDiagnostics(uri, (x) => x.some((y) => y.code === 'schema'), 20000);
+    assert.deepEqual(d.find((y) => y.code === 'schema')!.range.start, positionOf(both, 'newerField'));
+    // placed on cluster1 only, which serves it
+    c.replace(uri, text('[{name: cluster1}]'));
+    const only = await c.waitDiagnostics(uri, (x) => !x.some((y) => y.code === 'schema'), 20000);
+    assert.deepEqual(about(only), []);
+    c.close(uri);
+  });
 });

@@ -114,7 +114,7 @@ spec:
   const d = of(ws, 'cluster-kind-not-served');
   assert.equal(d.length, 1);
   assert.equal(d[0].severity, 'error');
-  assert.match(d[0].message, /^cluster3 \(v1\.34\.4\) does not serve extensions\/v1beta1 Ingress/);
+  assert.equal(d[0].message, 'cluster3 (v1.34.4) does not serve extensions/v1beta1 Ingress (cluster3 serves networking.k8s.io/v1): KubeFed cannot propagate it there.');
   assert.deepEqual(d[0].range.start, { line: 1, character: 6 });
   // no cluster schemas (offline): nothing about clusters
   ws.setClusterSchemas([], PINNED);
@@ -143,5 +143,27 @@ spec:
   const d = of(ws, 'cluster-kind-not-served');
   assert.equal(d.length, 1, JSON.stringify(ws.diagnostics('file:///w/web.yaml')));
   assert.equal(d[0].message, 'cluster2 (v1.34.4) and cluster3 (v1.33.0) do not serve example.com/v1 Widget (cluster3 serves example.com/v1beta1): KubeFed cannot propagate it there.');
+  assert.deepEqual(of(ws, 'cluster-schema'), []);
+});
+
+test('a field newer than the pinned version that every placed cluster serves is accepted: where the editor drops the pinned finding', () => {
+  const newer = deepClone(PINNED as unknown as JsonObject) as unknown as SchemaBundle;
+  (newer.definitions['io.k8s.api.apps.v1.DeploymentSpec'].properties as JsonObject).newerField = { type: 'integer' };
+  const ws = workspace(deployment('      newerField: 1\n', ['cluster1', 'cluster2']));
+  ws.setClusterSchemas([
+    { cluster: 'cluster1', version: 'v1.36.0', bundle: newer },
+    { cluster: 'cluster2', version: 'v1.36.0', bundle: newer },
+  ], PINNED);
+  assert.deepEqual(of(ws, 'cluster-schema'), []);
+  assert.deepEqual(ws.analysis().clusterAccepted.get('file:///w/web.yaml')?.map((r) => r.start), [{ line: 6, character: 6 }]);
+  // one placed cluster without schemas (not answering): nothing is accepted
+  ws.setClusterSchemas([{ cluster: 'cluster1', version: 'v1.36.0', bundle: newer }], PINNED);
+  assert.equal(ws.analysis().clusterAccepted.size, 0);
+  // one placed cluster of the pinned version: it does not know the field either, nothing accepted
+  ws.setClusterSchemas([
+    { cluster: 'cluster1', version: 'v1.36.0', bundle: newer },
+    { cluster: 'cluster2', version: 'v1.34.4', bundle: PINNED },
+  ], PINNED);
+  assert.equal(ws.analysis().clusterAccepted.size, 0);
   assert.deepEqual(of(ws, 'cluster-schema'), []);
 });

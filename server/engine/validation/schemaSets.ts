@@ -19,8 +19,8 @@ export interface ClusterSchemaSet {
 /** Kinds and definitions looked up across bundles (the first that has one wins). */
 export interface SchemaSource {
   kind(apiVersion: string, kind: string): KindInfo | undefined;
-  /** Other versions of a kind in a group (for "it serves v1beta1" hints). */
-  versionsOf(group: string, kind: string): string[];
+  /** The apiVersions that serve a kind (for "cluster3 serves example.com/v1beta1" hints). */
+  apiVersionsOf(kind: string): string[];
   definition(name: string): Schema | undefined;
 }
 
@@ -44,7 +44,7 @@ export function sourceOf(...bundles: SchemaBundle[]): SchemaSource {
       }
       return undefined;
     },
-    versionsOf: (group, kind) => [...new Set(bundles.flatMap((b) => b.kinds.filter((k) => k.group === group && k.kind === kind).map((k) => k.version)))],
+    apiVersionsOf: (kind) => [...new Set(bundles.flatMap((b) => b.kinds.filter((k) => k.kind === kind).map((k) => k.apiVersion)))].sort(),
     definition: (name) => {
       for (const b of bundles) if (Object.prototype.hasOwnProperty.call(b.definitions, name)) return b.definitions[name];
       return undefined;
