@@ -167,3 +167,13 @@ test('a field newer than the pinned version that every placed cluster serves is 
   assert.equal(ws.analysis().clusterAccepted.size, 0);
   assert.deepEqual(of(ws, 'cluster-schema'), []);
 });
+
+test('per-cluster field findings follow schemaStrictness in the language server; a kind not served does not', async () => {
+  const { clusterSchemaStrictness } = await import('../../server/lsp/diagnostics.ts');
+  const field = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'm', code: 'cluster-schema', severity: 2 as const };
+  assert.deepEqual(clusterSchemaStrictness('off', field), []);
+  assert.equal(clusterSchemaStrictness('strict', field)[0].severity, 1);
+  assert.equal(clusterSchemaStrictness('normal', field)[0].severity, 2);
+  const kind = { ...field, code: 'cluster-kind-not-served', severity: 1 as const };
+  assert.deepEqual(clusterSchemaStrictness('off', kind), [kind]);
+});

@@ -100,7 +100,6 @@ export function clusterSchemaDiagnostics(input: ClusterSchemaInput): ClusterSche
 
 const keyOf = (p: FieldProblem) => JSON.stringify([p.path, p.problem, p.expected]);
 
-// long: one pass over the placed clusters' findings, grouped into diagnostics and acceptances
 function resourceDiagnostics(res: FederatedResource, template: JsonObject, placed: ClusterSchemaSet[], reference: SchemaSource | undefined, allPlaced: boolean, result: ClusterSchemaOutput): void {
   const main = res.main!;
   const target = { apiVersion: targetApiVersion(res.typeConfig), kind: res.typeConfig.targetKind };
