@@ -34,7 +34,9 @@ const common = {
 };
 
 const entries = [
-  { name: 'server', in: 'server/lsp/server.ts', out: 'server.js', options: {} },
+  // The server's cluster code (member schemas) is its own bundle too, loaded when clusters are configured.
+  { name: 'server', in: 'server/lsp/server.ts', out: 'server.js', options: { external: ['./serverClusters.js'] } },
+  { name: 'server', in: 'server/lsp/serverClusters.ts', out: 'serverClusters.js', options: {} },
   { name: 'cli', in: 'server/cli/main.ts', out: 'cli.js', options: { banner: { js: '#!/usr/bin/env node\n' + common.banner.js } } },
   // The cluster code (client-node) is its own bundle, loaded on first use: activation stays small.
   { name: 'client', in: 'client/extension.ts', out: 'client.js', options: { external: ['vscode', './clusterModule.js'] } },

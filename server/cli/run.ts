@@ -6,7 +6,7 @@
 import { parseArgs, flag, flags, UsageError, type FlagSpec } from './args.ts';
 import { buildContext } from './context.ts';
 import { InputError, MAX_FILE_BYTES } from './files.ts';
-import { validate } from './validate.ts';
+import { validateCommand } from './validate.ts';
 import { render } from './render.ts';
 import { schedule } from './schedule.ts';
 import { federate, convert } from './federate.ts';
@@ -37,8 +37,8 @@ const CLUSTER_IO: Record<string, FlagSpec> = {
 const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
   validate: {
     summary: 'check federated resources and report diagnostics',
-    usage: 'kfed validate <files|dirs…> [--clusters FILE] [--kubeconfig FILE] [-o text|json|sarif]',
-    flags: { ...COMMON, output: { value: true, short: 'o', choices: ['text', 'json', 'sarif'] } },
+    usage: 'kfed validate <files|dirs…> [--clusters FILE] [--kubeconfig FILE] [--offline] [--request-timeout 10s] [-o text|json|sarif]',
+    flags: { ...COMMON, offline: {}, 'request-timeout': { value: true }, output: { value: true, short: 'o', choices: ['text', 'json', 'sarif'] } },
   },
   render: {
     summary: 'print the object each member cluster receives',
@@ -108,7 +108,7 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
 };
 
 /** Commands that talk to clusters: run() returns a Promise for them. */
-const ASYNC_COMMANDS = ['propagate', 'diff', 'apply', 'status'] as const;
+const ASYNC_COMMANDS = ['propagate', 'diff', 'apply', 'status', 'validate'] as const;
 type AsyncCommand = (typeof ASYNC_COMMANDS)[number];
 
 function help(): string {
@@ -128,7 +128,8 @@ function help(): string {
     '(a YAML file of KubeFedCluster objects) and, for propagate and diff, --host-context (the',
     'KubeFedClusters of a KubeFed host); the contexts of --kubeconfig FILE are clusters only when',
     'none of these declares one.',
-    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map).',
+    'propagate and diff reach cluster NAME through the kubeconfig context NAME (or --context-map);',
+    'validate --kubeconfig also checks templates against what each member serves (--offline: not).',
     'apply and status work with a KubeFed host (--host-context): apply writes the federated',
     'objects there for its controller to propagate; status shows what KubeFed reports of them.',
     'propagate refuses to write to the members while a KubeFed controller runs (--force overrides).',
@@ -147,7 +148,7 @@ export interface CliResult {
 }
 
 /**
- * Runs one kfed command. Synchronous, except the commands that talk to clusters (propagate, diff, apply, status):
+ * Runs one kfed command. Synchronous, except the commands that talk to clusters (propagate, diff, apply, status, validate):
  * for those it returns a Promise.
  */
 export function run(argv: readonly [AsyncCommand, ...string[]], io?: CliIO): Promise<CliResult>;
@@ -162,7 +163,7 @@ export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promis
     const p = parseArgs(rest, spec.flags);
     if (p.flags.has('help')) return { stdout: `Usage: ${spec.usage}\n`, stderr: '', exit: 0 };
     if ((ASYNC_COMMANDS as readonly string[]).includes(cmd)) {
-      const commands = { propagate: propagateCommand, diff: diffCommand, apply: applyCommand, status: statusCommand };
+      const commands = { propagate: propagateCommand, diff: diffCommand, apply: applyCommand, status: statusCommand, validate: validateCommand };
       const pending = commands[cmd as AsyncCommand](p, io);
       return pending.then(
         (r) => ({ stdout: r.out, stderr: r.err, exit: r.exit }),
@@ -177,10 +178,6 @@ export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promis
     const warn = ctx.warnings.map((w) => `warning: ${w}\n`).join('');
     const format = flag(p, 'output');
     switch (cmd) {
-      case 'validate': {
-        const r = validate(ctx, format ?? 'text');
-        return { stdout: r.out, stderr: warn, exit: r.exit };
-      }
       case 'render': {
         const r = render(ctx, { clusters: flags(p, 'cluster'), format: format ?? 'yaml', outDir: flag(p, 'out-dir') });
         return { stdout: r.out, stderr: warn + r.err, exit: r.exit };

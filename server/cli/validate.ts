@@ -1,5 +1,15 @@
-/** kfed validate: diagnostics of every input file. */
+/**
+ * kfed validate: diagnostics of every input file. With `--kubeconfig`, templates are also checked
+ * against what each member cluster they are placed on serves (its version's schemas and CRDs),
+ * read through server/cluster/schemas.ts and cached like in the editor; `--offline` skips that.
+ */
 import type { Context } from './context.ts';
+import { buildContext } from './context.ts';
+import { flag, type Parsed } from './args.ts';
+import { loadKubeconfig } from '../cluster/kubeconfig.ts';
+import { Connections } from '../cluster/client.ts';
+import { memberSchemas } from '../cluster/schemas.ts';
+import { timeoutMs, type CliIO, type CommandResult } from './propagate.ts';
 import type { EngineDiagnostic } from '../engine/diagnostics.ts';
 import { DIAGNOSTIC_CODES } from '../engine/diagnostics.ts';
 import { toJson } from './output.ts';
@@ -26,6 +36,38 @@ export function toCli(d: EngineDiagnostic): CliDiagnostic {
     code: d.code,
     message: d.message,
   };
+}
+
+/** Seconds to wait for a member's API server when reading its schemas (`--request-timeout`). */
+const SCHEMA_TIMEOUT_MS = 10_000;
+
+export async function validateCommand(p: Parsed, io: CliIO): Promise<CommandResult> {
+  const ctx = buildContext(p);
+  let err = ctx.warnings.map((w) => `warning: ${w}\n`).join('');
+  const kubeconfig = flag(p, 'kubeconfig');
+  if (kubeconfig && !p.flags.has('offline')) err += await readMemberSchemas(ctx, kubeconfig, timeoutMs(p) ?? SCHEMA_TIMEOUT_MS, io.signal);
+  const r = validate(ctx, flag(p, 'output') ?? 'text');
+  return { out: r.out, err, exit: r.exit };
+}
+
+/**
+ * Gives the workspace the schemas of every member that answers; the others are notes, never
+ * findings (the template is then checked as without clusters).
+ */
+async function readMemberSchemas(ctx: Context, path: string, timeout: number, signal?: AbortSignal): Promise<string> {
+  const members = ctx.ws.clusters();
+  if (!members.length) return '';
+  const kc = loadKubeconfig({ path });
+  const contextMap = new Map(members.filter((c) => c.context).map((c) => [c.name, c.context!]));
+  const connections = new Connections(kc, { contextMap, timeoutMs: timeout });
+  try {
+    const r = await memberSchemas(connections, members.map((c) => c.name), { signal });
+    // No reference schemas: kfed does not validate templates with the pinned ones itself.
+    ctx.ws.setClusterSchemas(r.sets);
+    return r.problems.map((x) => `note: no schemas of cluster ${x.cluster} (templates are not checked against it): ${x.message}\n`).join('');
+  } finally {
+    connections.close();
+  }
 }
 
 export function validate(ctx: Context, format: string): { out: string; exit: number } {

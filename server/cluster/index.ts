@@ -10,3 +10,4 @@ export { diffClusters, diffBetween, type DiffReport, type DiffEntry, type DiffSt
 export { FEDERATED_RESOURCE_ANNOTATION, resourceKeyOf, type ObjectRef } from './desired.ts';
 export { KUBEFED_STATUSES, hintFor, isFailure, type KubeFedStatus, type Reason } from './status.ts';
 export { Semaphore, CancelledError } from './pool.ts';
+export { memberSchemas, clusterSchemaSet, schemaCacheDir, type MemberSchemas, type SchemaLoadOptions } from './schemas.ts';

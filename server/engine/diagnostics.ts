@@ -32,6 +32,8 @@ export const DIAGNOSTIC_CODES = {
   'duplicate-placement-cluster': 'A cluster listed twice in one placement (spec.placement.clusters, v1alpha1 spec.clusterNames): the second entry adds nothing.',
   'not-utf8': 'A file that is not valid UTF-8, at its first bad byte: kubectl and KubeFed cannot read it, so its content is not analysed.',
   'kubefed-status': "What KubeFed itself reports about the resource in the host cluster: a cluster it could not propagate to, a failed Propagation, a host version that differs from the file, a change not yet seen.",
+  'cluster-kind-not-served': 'A member cluster the resource is placed on does not serve its target kind and version (the schemas that cluster serves, with its version).',
+  'cluster-schema': 'A template field unknown to a member cluster it is placed on (warning), or of another type there (error), by the schemas that cluster serves.',
   'template-annotations-dropped': 'Template annotations or finalizers that v1beta1 KubeFed drops (AnnotationsNotSupported / FinalizersNotSupported).',
 } as const;
 

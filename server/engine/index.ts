@@ -29,3 +29,7 @@ export { syncDecision, objectVersion, needsUpdate } from './sync.ts';
 export { deleteOptions, isOrphaning, deletionFlow } from './deletion.ts';
 export { kubernetesKeyOrder, deepClone, deepEqual, isObject, own, getPath, type Json, type JsonObject } from './json.ts';
 export { SECRET_MASK, SECRET_FIELDS, isSecretKind, isSecretPath, maskSecretValues } from './secrets.ts';
+export { bundleFromOpenApi, convertSchema, type KindInfo, type OpenApiDocument, type Schema, type SchemaBundle } from './validation/openapi.ts';
+export { crdBundle, crdSchemas, isCrd } from './validation/crds.ts';
+export { fieldProblems, sourceOf, templateProblems, type ClusterSchemaSet, type FieldProblem, type SchemaSource } from './validation/schemaSets.ts';
+export { clusterSchemaDiagnostics, fieldPath } from './validation/clusterSchemas.ts';

@@ -6,7 +6,7 @@
 import type { JsonObject } from './json.ts';
 import { getPath } from './json.ts';
 import { ParsedFile, reparse } from './parse.ts';
-import { LineIndex } from './text.ts';
+import { LineIndex, type Range } from './text.ts';
 import { TypeIndex } from './model.ts';
 import { builtinTypeConfigsOfBothEras, typeConfigFromFtc, type TypeConfig } from './typeconfigs.ts';
 import { collectObjects, locate, type WsObject } from './objects.ts';
@@ -14,10 +14,18 @@ import { clusterFromObject, mergeClusterSources, type ClusterInfo } from './inve
 import { assemble, renderFor, type AssembleOutput, type FederatedResource, type RenderedObject } from './resources.ts';
 import { checkSteps } from './checks.ts';
 import { compareDiagnostics, diag, type EngineDiagnostic } from './diagnostics.ts';
+import { crdBundle } from './validation/crds.ts';
+import type { SchemaBundle } from './validation/openapi.ts';
+import { sourceOf, type ClusterSchemaSet, type SchemaSource } from './validation/schemaSets.ts';
+import { clusterSchemaDiagnostics } from './validation/clusterSchemas.ts';
 
 export interface Analysis {
   objects: WsObject[];
   types: TypeIndex;
+  /** Schemas of the workspace's CustomResourceDefinitions (the same object while they are unchanged). */
+  crds: SchemaBundle;
+  /** Where every cluster a template is placed on accepts what the reference schemas do not (by file). */
+  clusterAccepted: Map<string, Range[]>;
   clusters: ClusterInfo[];
   assembled: AssembleOutput;
   resources: FederatedResource[];
@@ -59,6 +67,8 @@ export class Workspace {
   private readonly unreadable = new Map<string, EngineDiagnostic>();
   private readonly clusterSources = new Map<string, ClusterInfo[]>();
   private cache: Analysis | undefined;
+  /** What each member cluster serves, and the schemas templates are already validated with. */
+  private clusterSchemas: { sets: ClusterSchemaSet[]; reference?: SchemaBundle; source?: { crds: SchemaBundle; src: SchemaSource } } = { sets: [] };
   private renderCache = new Map<string, RenderedObject>();
   /** Counts changes: a stepped analysis started before a change is thrown away. */
   private version = 0;
@@ -129,6 +139,27 @@ ${JSON.stringify(o, null, 2)}
   setClusterSource(source: string, clusters: ClusterInfo[]): void {
     this.clusterSources.set(source, clusters);
     this.invalidate();
+  }
+
+  /**
+   * The schemas each member cluster serves: templates are also checked against those of every
+   * cluster they are placed on. `reference`: the schemas the caller validates templates with
+   * itself (with the workspace's CRDs), whose findings are not repeated; none: report them all.
+   */
+  setClusterSchemas(sets: ClusterSchemaSet[], reference?: SchemaBundle): void {
+    this.clusterSchemas = { sets, reference };
+    this.invalidate();
+  }
+
+  clusterSchemaSets(): readonly ClusterSchemaSet[] {
+    return this.clusterSchemas.sets;
+  }
+
+  private referenceSource(crds: SchemaBundle): SchemaSource | undefined {
+    const c = this.clusterSchemas;
+    if (!c.reference) return undefined;
+    if (c.source?.crds !== crds) c.source = { crds, src: sourceOf(crds, c.reference) };
+    return c.source.src;
   }
 
   setOptions(options: WorkspaceOptions): void {
@@ -277,9 +308,19 @@ ${JSON.stringify(o, null, 2)}
     for (const uri of this.files.keys()) for (const d of this.syntaxDiagnostics(uri)) add(d);
     yield;
     for (const d of yield* checkSteps({ objects, assembled, clusters, types })) add(d);
+    const crds = crdBundle(objects.map((o) => o.object));
+    const { sets } = this.clusterSchemas;
+    const clusterAccepted = new Map<string, Range[]>();
+    if (sets.length) {
+      // A step of its own: the first walk of every template along new cluster schemas takes a while.
+      yield;
+      const r = clusterSchemaDiagnostics({ resources: assembled.resources, sets, reference: this.referenceSource(crds) });
+      for (const d of r.diagnostics) add(d);
+      for (const l of r.accepted) clusterAccepted.set(l.uri, [...(clusterAccepted.get(l.uri) ?? []), l.range]);
+    }
     for (const l of diagnostics.values()) l.sort(compareDiagnostics);
 
-    return { objects, types, clusters, assembled, resources: assembled.resources, diagnostics };
+    return { objects, types, crds, clusterAccepted, clusters, assembled, resources: assembled.resources, diagnostics };
   }
 }
 

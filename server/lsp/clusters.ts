@@ -22,6 +22,7 @@ export class ClusterSources {
     return !!p && this.watched.has(p);
   }
 
+  /** The kubeconfig files of the settings (none when `kubeconfig` is false). */
   kubeconfigPaths(): string[] {
     const s = this.ctx.settings.kubeconfig;
     if (s === false) return [];

@@ -92,6 +92,15 @@ interface FileState {
   /** Engine diagnostics of the last full publication, and the file they were computed on. */
   engine?: Diagnostic[];
   file?: ParsedFile;
+  /** Positions where every cluster a template is placed on accepts what the pinned schemas reject. */
+  accepted?: Set<string>;
+}
+
+const positionKey = (p: { line: number; character: number }) => `${p.line}:${p.character}`;
+
+/** Schema diagnostics without those at places the member clusters accept (a field newer than the pinned version). */
+function withoutAccepted(yaml: Diagnostic[], accepted: Set<string> | undefined): Diagnostic[] {
+  return accepted?.size ? yaml.filter((d) => d.code !== 'schema' || !accepted.has(positionKey(d.range.start))) : yaml;
 }
 
 /**
@@ -386,7 +395,7 @@ export class DiagnosticsPublisher {
     const st = this.state.get(uri);
     const file = this.ctx.ws.getFile(uri);
     if (!st?.file || !st.engine || !file) return false;
-    const all = [...shiftDiagnostics(st.file, file, st.engine), ...st.yaml];
+    const all = [...shiftDiagnostics(st.file, file, st.engine), ...withoutAccepted(st.yaml, st.accepted)];
     all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     const key = JSON.stringify(all);
     if (st.published === key) return false;
@@ -397,12 +406,15 @@ export class DiagnosticsPublisher {
 
   private publish(uri: string): void {
     const st = this.state.get(uri) ?? { yaml: [] };
-    const engine = [...this.ctx.ws.diagnostics(uri), ...(this.ctx.host?.diagnostics(uri) ?? [])].map(toLspDiagnostic);
+    const strictness = this.ctx.settings.schemaStrictness;
+    const engine = [...this.ctx.ws.diagnostics(uri), ...(this.ctx.host?.diagnostics(uri) ?? [])].map(toLspDiagnostic).flatMap((d) => clusterSchemaStrictness(strictness, d));
     st.engine = engine;
     st.file = this.ctx.ws.getFile(uri);
+    const accepted = this.ctx.ws.analysis().clusterAccepted.get(uri);
+    st.accepted = accepted ? new Set(accepted.map((r) => positionKey(r.start))) : undefined;
     // Files that are not open get federation diagnostics only: YAML syntax errors of unrelated
     // files (Helm templates, ...) would flood the problem list.
-    const all = this.ctx.docs.isOpen(uri) ? [...engine, ...st.yaml] : engine.filter((d) => d.code !== 'yaml-syntax');
+    const all = this.ctx.docs.isOpen(uri) ? [...engine, ...withoutAccepted(st.yaml, st.accepted)] : engine.filter((d) => d.code !== 'yaml-syntax');
     all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     const key = JSON.stringify(all);
     if (st.published === key) return;
@@ -435,4 +447,11 @@ export function schemaSeverity(strictness: 'strict' | 'normal' | 'off' | undefin
   if (strictness === 'off') return undefined;
   if (strictness === 'strict') return DiagnosticSeverity.Error;
   return /^Property .+ is not allowed\.?$/.test(String(d.message)) ? DiagnosticSeverity.Warning : d.severity;
+}
+
+/** Per-cluster schema findings (`cluster-schema`) follow `kubefed.schemaStrictness` like the other schema diagnostics. */
+export function clusterSchemaStrictness(strictness: 'strict' | 'normal' | 'off' | undefined, d: Diagnostic): Diagnostic[] {
+  if (d.code !== 'cluster-schema') return [d];
+  if (strictness === 'off') return [];
+  return strictness === 'strict' ? [{ ...d, severity: DiagnosticSeverity.Error }] : [d];
 }

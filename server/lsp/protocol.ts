@@ -169,3 +169,17 @@ export interface ServerStats {
 
 /** Answers once the initial index is complete and every pending diagnostic is published. */
 export const StatsRequest = new RequestType<StatsParams | undefined, ServerStats, void>('kubefed/stats');
+
+// ---------------------------------------------------------------------------------------------
+// kubefed/refreshSchemas
+
+/** The schemas of the member clusters after a refresh: who answered with which version, who did not. */
+export interface SchemasResponse {
+  clusters: { name: string; version: string; kinds: number }[];
+  unreachable: { name: string; message: string }[];
+  /** OpenAPI documents downloaded (the others came from the cache). */
+  fetched: number;
+}
+
+/** Reads again what each member cluster serves (its version and OpenAPI v3) and re-validates. */
+export const RefreshSchemasRequest = new RequestType<Record<string, never> | undefined, SchemasResponse, void>('kubefed/refreshSchemas');

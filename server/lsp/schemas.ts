@@ -16,6 +16,7 @@ import { V1ALPHA1_CORE, V1BETA1_TYPES, V1BETA1_TYPES_API, groupOf } from '../eng
 import { federatedKindFor, targetKindOf } from '../engine/ftc.ts';
 import { TypeIndex, type ObjectRole } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
+import type { KindInfo, SchemaBundle } from '../engine/validation/openapi.ts';
 import { builtinTypeConfigs, builtinTypeConfigsOfBothEras, federatedApiVersion, targetApiVersion, type TypeConfig } from '../engine/typeconfigs.ts';
 import {
   KUBEFED_KINDS,
@@ -34,20 +35,7 @@ export type { Schema };
 
 export const SCHEMA_PREFIX = 'https://schemas.kubefed-tools.invalid/';
 
-export interface KindInfo {
-  apiVersion: string;
-  group: string;
-  version: string;
-  kind: string;
-  definition: string;
-  namespaced: boolean;
-}
-
-export interface SchemaBundle {
-  version: string;
-  kinds: KindInfo[];
-  definitions: Record<string, Schema>;
-}
+export type { KindInfo, SchemaBundle };
 
 export type KindCategory =
   | { type: 'k8s'; info: KindInfo }
@@ -87,10 +75,14 @@ function typesSignature(types: TypeIndex): string {
 
 export class SchemaRegistry {
   readonly version: string;
-  readonly definitions: Record<string, Schema>;
-  private readonly k8s = new Map<string, KindInfo>();
-  private readonly byKind = new Map<string, KindInfo[]>();
+  /** The pinned definitions, plus those of the workspace's CRDs. */
+  definitions: Record<string, Schema>;
+  private k8s = new Map<string, KindInfo>();
+  private byKind = new Map<string, KindInfo[]>();
+  /** Groups of the pinned kinds (not of CRDs: another CRD of the group may be elsewhere). */
   private readonly groups = new Set<string>();
+  /** Schemas of the workspace's CustomResourceDefinitions (engine analysis). */
+  private crds: SchemaBundle | undefined;
   /** The engine's type index (built-in and workspace FederatedTypeConfigs): which kinds are federated. */
   private types = new TypeIndex(builtinTypeConfigsOfBothEras());
   private typesKey = typesSignature(this.types);
@@ -99,16 +91,38 @@ export class SchemaRegistry {
   private readonly contents = new Map<string, string>();
   private readonly pathSets = new Map<string, string[]>();
 
-  constructor(bundle: SchemaBundle = k8sBundle as unknown as SchemaBundle) {
-    this.version = bundle.version;
-    this.definitions = bundle.definitions;
-    for (const k of bundle.kinds) {
+  constructor(readonly pinned: SchemaBundle = k8sBundle as unknown as SchemaBundle) {
+    this.version = pinned.version;
+    this.definitions = pinned.definitions;
+    for (const k of pinned.kinds) this.groups.add(k.group);
+    this.index();
+  }
+
+  /** Kinds by apiVersion/kind and by kind: the pinned ones, then CRD kinds the pinned set lacks. */
+  private index(): void {
+    this.k8s = new Map();
+    this.byKind = new Map();
+    for (const k of [...this.pinned.kinds, ...(this.crds?.kinds ?? [])]) {
+      if (this.k8s.has(key(k.apiVersion, k.kind))) continue;
       this.k8s.set(key(k.apiVersion, k.kind), k);
       const list = this.byKind.get(k.kind) ?? [];
       list.push(k);
       this.byKind.set(k.kind, list);
-      this.groups.add(k.group);
     }
+    const extra = this.crds?.definitions ?? {};
+    this.definitions = Object.keys(extra).length ? { ...this.pinned.definitions, ...extra } : this.pinned.definitions;
+  }
+
+  /** Uses the CRD schemas of a workspace analysis; true when that changes the schemas. */
+  setCrds(crds: SchemaBundle): boolean {
+    if (crds === this.crds) return false;
+    const before = this.crds;
+    this.crds = crds;
+    if (!before?.kinds.length && !crds.kinds.length) return false;
+    this.index();
+    this.loose.clear();
+    this.contents.clear();
+    return true;
   }
 
   /** All Kubernetes kinds of the bundle. */
@@ -272,6 +286,9 @@ export class SchemaRegistry {
     const av = (a: string) => a.replace(/\//g, '~');
     let id = `${SCHEMA_PREFIX}kind/${av(apiVersion)}/${kind}`;
     if (c.type === 'federated') id += `/${av(c.target.apiVersion)}/${c.target.kind}`;
+    // A CRD's schema can change under the same kind: its hash is part of the identifier.
+    const crdHash = c.type === 'k8s' ? c.info.hash : 'target' in c ? c.target?.hash : undefined;
+    if (crdHash) id += `/crd-${crdHash}`;
     const paths = c.type === 'federated' ? [...new Set(opts.overridePaths ?? [])].filter((p) => p.startsWith('/')).sort() : [];
     if (paths.length) {
       const h = hash(paths.join('\n'));

@@ -25,6 +25,7 @@ import { YamlService } from './yamlService.ts';
 import { DiagnosticsPublisher } from './diagnostics.ts';
 import { bumpSchemaGeneration, type ServerContext, type Settings } from './context.ts';
 import { ClusterSources } from './clusters.ts';
+import { MemberSchemas } from './memberSchemas.ts';
 import { onCompletion } from './completion.ts';
 import { onHover } from './hover.ts';
 import { onCodeLens } from './codelens.ts';
@@ -56,6 +57,7 @@ ctx.host = new HostLink(ctx, () => clusterSources.kubeconfigPaths(), () => {
   diagnostics.schedule([]);
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 });
+const memberSchemas = new MemberSchemas(ctx, () => clusterSources.kubeconfigPaths(), () => diagnostics.schedule([]));
 
 let workspaceFolders: WorkspaceFolder[] = [];
 let canWatchFiles = false;
@@ -67,8 +69,11 @@ docs.onChange((uris) => diagnostics.schedule(uris));
 
 diagnostics.afterAnalysis(() => {
   const a = ws.analysis();
-  // Federated types declared by workspace FederatedTypeConfigs change the schemas.
-  if (schemas.setTypes(a.types)) {
+  memberSchemas.update();
+  // Federated types declared by workspace FederatedTypeConfigs change the schemas, and so do the
+  // workspace's CustomResourceDefinitions (templates of custom kinds).
+  const crdsChanged = schemas.setCrds(a.crds);
+  if (schemas.setTypes(a.types) || crdsChanged) {
     bumpSchemaGeneration();
     diagnostics.revalidateAll();
   }
@@ -215,6 +220,7 @@ connection.onReferences(guard(ctx, 'references', onReferences, []));
 connection.onDocumentSymbol(guard(ctx, 'documentSymbol', onDocumentSymbols, []));
 connection.onWorkspaceSymbol(guard(ctx, 'workspaceSymbol', onWorkspaceSymbols, []));
 registerRequests(ctx, diagnostics, clusterSources);
+memberSchemas.register();
 
 // Library warnings (e.g. yaml's "Keys with collection values") go to the LSP log, not stderr.
 process.removeAllListeners('warning');
@@ -230,5 +236,6 @@ process.on('unhandledRejection', (e) => {
 connection.onShutdown(() => {
   docs.dispose();
   ctx.host?.stop();
+  memberSchemas.dispose();
 });
 connection.listen();

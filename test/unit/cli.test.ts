@@ -16,11 +16,11 @@ function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'kfed-test-'));
 }
 
-test('validate: text lines file:line:col severity code message, exit 1 on errors', () => {
+test('validate: text lines file:line:col severity code message, exit 1 on errors', async () => {
   const dir = tmp();
   try {
     writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMapp\nmetadata: {name: x, namespace: y}\n');
-    const r = run(['validate', dir]);
+    const r = await run(['validate', dir]);
     assert.equal(r.exit, 1);
     const line = r.stdout.split('\n').find((l) => l.includes('unknown-federated-kind'))!;
     assert.match(line, /bad\.yaml:2:7 error unknown-federated-kind .*Did you mean FederatedConfigMap\?/);
@@ -29,14 +29,14 @@ test('validate: text lines file:line:col severity code message, exit 1 on errors
   }
 });
 
-test('validate -o json and sarif carry 1-based positions', () => {
-  const r = run(['validate', join(examples, 'v1alpha1', 'sample1'), '--clusters', clustersFile, '-o', 'json']);
+test('validate -o json and sarif carry 1-based positions', async () => {
+  const r = await run(['validate', join(examples, 'v1alpha1', 'sample1'), '--clusters', clustersFile, '-o', 'json']);
   const list = JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string }[];
   const typo = list.find((d) => d.file.endsWith('federatedserviceaccount-placement.yaml') && d.code === 'placement-empty');
   assert.ok(typo, 'the clusternames typo of the upstream sample is found');
   assert.equal(typo.severity, 'warning');
   assert.ok(typo.line >= 1 && typo.column >= 1 && typo.endLine >= typo.line);
-  const s = JSON.parse(run(['validate', join(examples, 'v1alpha1', 'sample1'), '--clusters', clustersFile, '-o', 'sarif']).stdout);
+  const s = JSON.parse((await run(['validate', join(examples, 'v1alpha1', 'sample1'), '--clusters', clustersFile, '-o', 'sarif'])).stdout);
   assert.equal(s.version, '2.1.0');
   assert.equal(s.runs[0].results.length, list.length);
 });
@@ -119,8 +119,8 @@ test('federate and convert produce v1beta1 objects that validate cleanly', () =>
   }
 });
 
-test('usage and input errors exit 2 with one clear line', () => {
-  const u = run(['validate', sample, '--bogus']);
+test('usage and input errors exit 2 with one clear line', async () => {
+  const u = await run(['validate', sample, '--bogus']);
   assert.equal(u.exit, 2);
   assert.match(u.stderr, /unknown flag: --bogus/);
   const m = run(['render', join(sample, 'nope.yaml')]);
