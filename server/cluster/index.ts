@@ -10,3 +10,6 @@ export { diffClusters, diffBetween, type DiffReport, type DiffEntry, type DiffSt
 export { FEDERATED_RESOURCE_ANNOTATION, resourceKeyOf, type ObjectRef } from './desired.ts';
 export { KUBEFED_STATUSES, hintFor, isFailure, type KubeFedStatus, type Reason } from './status.ts';
 export { Semaphore, CancelledError } from './pool.ts';
+export { runController, CONTROLLER_LEASE_NAME, type ControllerRunOptions, type ControllerExit } from './controllerRun.ts';
+export { LeaseElector, LEASE, candidateIdentity } from './leaderLease.ts';
+export { SyncController, type SyncControllerOptions } from './syncController.ts';
