@@ -60,6 +60,7 @@ export class SyncController {
   private running: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private adopt = true;
+  private hostError: string | undefined = '';
   private readonly delays: typeof SYNC_DELAYS;
   /** Reconciles finished (for logs and tests). */
   reconciles = 0;
@@ -102,7 +103,12 @@ export class SyncController {
 
   private onChange(keys: string[] | 'state'): void {
     this.wsDirty = true;
-    if (keys === 'state') this.onClusters();
+    if (keys === 'state') {
+      const error = this.watcher.snapshot().error;
+      if (error !== this.hostError) this.opt.log(error ? `host: ${error} (reading again)` : 'host: listed and watching');
+      this.hostError = error;
+      this.onClusters();
+    }
     else for (const k of keys) this.onObject(k);
     this.wake?.();
   }

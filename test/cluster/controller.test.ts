@@ -157,3 +157,35 @@ test('propagates, writes status, follows placement and deletion, stops on SIGTER
   const released = await send(fed, 'GET', LEASE);
   assert.equal(released.spec.holderIdentity ?? '', '', 'the Lease is released on SIGTERM');
 });
+
+test('two instances: one leads, the other takes over when it stops; a leader that loses its Lease stops all work', { timeout: 120_000 }, async () => {
+  const fed = fx.fed;
+  const flags = ['--leader-elect-retry-period', '1s', '--lease-name', 'kubefed-tools-failover'];
+  const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${KFNS}/leases/kubefed-tools-failover`;
+  const a = startController(fed, flags);
+  let b: Child | undefined;
+  try {
+    await until('a leading', async () => (a.log().includes('leading: reconciling') ? true : undefined), 30_000, a);
+    b = startController(fed, flags);
+    const holder = (await send(fed, 'GET', leasePath)).spec.holderIdentity;
+    await until('b waiting for the lease', async () => (b!.log().includes(`is held by ${holder}; waiting`) ? true : undefined), 30_000, b);
+    assert.ok(!b.log().includes('leading'), 'b does not lead while a renews');
+    const transitions = (await send(fed, 'GET', leasePath)).spec.leaseTransitions ?? 0;
+    const stopped = Date.now();
+    assert.equal(await stopChild(a), 0, a.log());
+    await until('b leading after a released the lease', async () => (b!.log().includes('leading: reconciling') ? true : undefined), 10_000, b);
+    assert.ok(Date.now() - stopped < 10_000, 'taken over without waiting for the 15 s lease');
+    const lease = await send(fed, 'GET', leasePath);
+    assert.notEqual(lease.spec.holderIdentity, holder);
+    assert.equal(lease.spec.leaseTransitions, transitions + 1);
+    // Someone else writes the Lease (as if b had been partitioned and another instance took over): b stops.
+    lease.spec = { ...lease.spec, holderIdentity: 'intruder', renewTime: new Date().toISOString().replace(/Z$/, '000Z') };
+    await send(fed, 'PUT', leasePath, lease);
+    const code = await Promise.race([b.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+    assert.equal(code, 1, b.log());
+    assert.match(b.log(), /lost the lease: stopped all work/);
+  } finally {
+    if (a.proc.exitCode === null) await stopChild(a);
+    if (b && b.proc.exitCode === null) await stopChild(b);
+  }
+});
