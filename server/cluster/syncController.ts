@@ -222,8 +222,7 @@ export class SyncController {
     const { ready, notReady } = this.readyClusters();
     const signal = this.ctrl.signal;
     if (meta(obj).deletionTimestamp) {
-      const r = await ensureDeletion({ res, federated: obj, info, host: this.opt.host, connections: this.opt.connections, ws: this.ws, policy: this.policy(), ready, signal, log: this.opt.log });
-      return r;
+      return ensureDeletion({ res, federated: obj, info, host: this.opt.host, connections: this.opt.connections, ws: this.ws, policy: this.policy(), ready, signal, log: this.opt.log });
     }
     const current = await this.ensureFinalizer(key, obj, info);
     const entries: { cluster: string; status: string | null }[] = [];

@@ -58,13 +58,16 @@ async function send(fed: Federation, method: string, path: string, body?: unknow
   return r.json();
 }
 
-/** KubeFed's cluster health controller does not run here: mark every KubeFedCluster Ready as it would. */
-async function markClustersReady(fed: Federation): Promise<void> {
-  for (const c of fed.clusters) {
-    const path = `/apis/core.kubefed.io/v1beta1/namespaces/${KFNS}/kubefedclusters/${c.name}`;
+/** KubeFed's cluster health controller does not run here: write each KubeFedCluster's Ready condition as it would. */
+async function markClustersReady(fed: Federation, ready = true, clusters = fed.clusters.map((c) => c.name)): Promise<void> {
+  for (const name of clusters) {
+    const path = `/apis/core.kubefed.io/v1beta1/namespaces/${KFNS}/kubefedclusters/${name}`;
     const obj = await send(fed, 'GET', path);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    obj.status = { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: '/healthz responded with ok', lastProbeTime: now, lastTransitionTime: now }] };
+    const condition = ready
+      ? { type: 'Ready', status: 'True', reason: 'ClusterReady', message: '/healthz responded with ok' }
+      : { type: 'Ready', status: 'False', reason: 'ClusterNotReady', message: '/healthz responded without ok' };
+    obj.status = { conditions: [{ ...condition, lastProbeTime: now, lastTransitionTime: now }] };
     await send(fed, 'PUT', `${path}/status`, obj);
   }
 }
@@ -187,5 +190,30 @@ test('two instances: one leads, the other takes over when it stops; a leader tha
   } finally {
     if (a.proc.exitCode === null) await stopChild(a);
     if (b && b.proc.exitCode === null) await stopChild(b);
+  }
+});
+
+test('a selected cluster that is not Ready is reported ClusterNotReady and left alone; the others propagate', { timeout: 90_000 }, async () => {
+  const fed = fx.fed;
+  await markClustersReady(fed, false, ['cluster3']);
+  const ns = uniqueName('notready');
+  await send(fed, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const c = startController(fed, ['--leader-elect-retry-period', '1s']);
+  try {
+    await until('leadership', async () => (c.log().includes('leading: reconciling') ? true : undefined), 30_000, c);
+    await send(fed, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatednamespaces`, fedNamespace(ns));
+    await send(fed, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedconfigmaps`, fedConfigMap(ns, 'app', { k: 'v' }));
+    // (a first pass may report CreationFailed in cluster2 while its namespace is being created; it is retried)
+    const expected = [{ name: 'cluster1' }, { name: 'cluster2' }, { name: 'cluster3', status: 'ClusterNotReady' }];
+    const st = await until('the status with cluster3 not ready', async () => {
+      const o = await read(fed, 'cluster1', FCM(ns, 'app'));
+      return JSON.stringify(o?.status?.clusters) === JSON.stringify(expected) ? o!.status : undefined;
+    }, 30_000, c);
+    assert.deepEqual([st.conditions[0].status, st.conditions[0].reason], ['False', 'CheckClusters']);
+    for (const cluster of ['cluster1', 'cluster2']) await until(`the copy in ${cluster}`, () => read(fed, cluster, paths.configMap(ns, 'app')).then((o) => o ?? undefined), 30_000, c);
+    assert.equal(await read(fed, 'cluster3', paths.namespace(ns)), null, 'nothing is written to a cluster that is not Ready');
+  } finally {
+    assert.equal(await stopChild(c), 0, c.log());
+    await markClustersReady(fed, true, ['cluster3']);
   }
 });
