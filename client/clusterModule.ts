@@ -11,6 +11,8 @@ export { Connections, ApiError, ClusterClient } from '../server/cluster/client.t
 export { hostApplyPlan, describeHostRef } from '../server/engine/hostApply.ts';
 export { applyToHost } from '../server/cluster/hostWrite.ts';
 export { findRunningController } from '../server/cluster/hostRead.ts';
+export { explainWithHost } from '../server/cluster/diffHost.ts';
+export { CAUSE_TEXT } from '../server/engine/hostStatus.ts';
 export { formatApply } from '../server/cli/apply.ts';
 export type { HostApplyReport, HostOutcome } from '../server/cluster/hostWrite.ts';
 export type { HostItem } from '../server/engine/hostApply.ts';

@@ -9,7 +9,7 @@
  * goes to the KubeFed output and the outcome to the Results view.
  */
 import * as vscode from 'vscode';
-import { cancellableProgress } from '../progress.ts';
+import { cancellableProgress, type Progress } from '../progress.ts';
 import { settings } from '../config.ts';
 import { prepareRun, type PreparedRun, type Scope } from '../clusterOps.ts';
 import type { ResultCluster, ResultRun } from '../resultsView.ts';
@@ -109,6 +109,45 @@ function compareResultRun(title: string, r: PreparedRun, report: DiffReport, dif
   return { kind: 'compare', title, when, cancelled: report.cancelled, clusters, live: liveStatesOfCompare(report, when.getTime()) };
 }
 
+/** The diff of a prepared run, explained by the host's objects and KubeFed's status when a host is set. */
+async function compareIn(run: PreparedRun, s: ReturnType<typeof settings>, d: ClusterCommandDeps, progress: Progress, signal: AbortSignal): Promise<DiffReport> {
+  let last = 0;
+  const report = await run.m.diffClusters({
+    workspace: run.ws,
+    only: run.only,
+    connections: run.connections,
+    adopt: s.adopt,
+    hostCluster: run.hostCluster,
+    clusters: run.clusters,
+    concurrency: s.concurrency,
+    fieldManager: s.fieldManager,
+    signal,
+    context: FULL_CONTEXT,
+    onProgress: (e) => {
+      const pct = e.total ? (100 * e.done) / e.total : 0;
+      progress.report({ increment: pct - last, message: `${e.done}/${e.total} ${e.cluster}` });
+      last = pct;
+    },
+  });
+  // With a KubeFed host: where each difference comes from (unapplied edits, KubeFed's failure, drift).
+  if (s.hostCluster && !signal.aborted) {
+    progress.report({ message: `what KubeFed holds in ${s.hostCluster}…` });
+    await explainCompare(run, s.hostCluster, report, signal, s.requestTimeout * 1000).catch((e) => d.out.warn(`Compare: the host ${s.hostCluster} could not be read: ${(e as Error).message}`));
+  }
+  return report;
+}
+
+async function explainCompare(run: PreparedRun, host: string, report: DiffReport, signal: AbortSignal, timeoutMs: number): Promise<void> {
+  const kc = run.connections.kubeconfig;
+  if (!kc.hasContext(host)) throw new Error(`no context "${host}" in ${run.kubeconfig}`);
+  const client = new run.m.ClusterClient(host, host, kc.forContext(host), kc.redactor, { timeoutMs });
+  try {
+    await run.m.explainWithHost(report, { workspace: run.ws, host: client, connections: run.connections, hostCluster: run.hostCluster, signal, timeoutMs });
+  } finally {
+    client.close();
+  }
+}
+
 export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { quickPick?: boolean } = {}): Promise<{ report: DiffReport; diffs: ClusterDiff[] } | undefined> {
   if (!requireTrust('Compare')) return undefined;
   const s = settings();
@@ -122,24 +161,7 @@ export async function runCompare(d: ClusterCommandDeps, scope: Scope, opts: { qu
         run = await prepareRun(scope, signal, s);
         for (const w of run.warnings) d.out.warn(w);
         if (!run.resources.length || !run.clusters.length) return undefined;
-        let last = 0;
-        return run.m.diffClusters({
-          workspace: run.ws,
-          only: run.only,
-          connections: run.connections,
-          adopt: s.adopt,
-          hostCluster: run.hostCluster,
-          clusters: run.clusters,
-          concurrency: s.concurrency,
-          fieldManager: s.fieldManager,
-          signal,
-          context: FULL_CONTEXT,
-          onProgress: (e) => {
-            const pct = e.total ? (100 * e.done) / e.total : 0;
-            progress.report({ increment: pct - last, message: `${e.done}/${e.total} ${e.cluster}` });
-            last = pct;
-          },
-        });
+        return compareIn(run, s, d, progress, signal);
       },
     );
     if (!run) return undefined;
@@ -208,7 +230,7 @@ async function showSummary(report: DiffReport, diffs: ClusterDiff[], run: Prepar
       items.push({
         label: `    ${icon[e.state] ?? ''} ${run.m.describeRef(e.target)}`,
         description: e.state,
-        detail: e.state === 'drifted' ? `changed: ${fields}` : e.state === 'error' ? `${e.status ?? ''} ${e.message ?? ''}`.trim() : e.message,
+        detail: [e.state === 'drifted' ? `changed: ${fields}` : e.state === 'error' ? `${e.status ?? ''} ${e.message ?? ''}`.trim() : e.message, e.kubefed?.cause ? `KubeFed: ${run.m.CAUSE_TEXT[e.kubefed.cause]}` : undefined].filter(Boolean).join(' — '),
         diff: cd,
       });
     }

@@ -5,6 +5,9 @@ import { toJson } from './output.ts';
 import { diffBetween, diffClusters, type BetweenReport, type DiffReport } from '../cluster/diff.ts';
 import { describeRef } from '../cluster/desired.ts';
 import { EXIT_CANCELLED, openClusterRun, positiveInt, timeoutMs, type CliIO, type CommandResult } from './propagate.ts';
+import { CAUSE_TEXT } from '../engine/hostStatus.ts';
+import { ClusterClient } from '../cluster/client.ts';
+import { explainWithHost } from '../cluster/diffHost.ts';
 
 const STATE_WORDS: Record<string, string> = {
   'in-sync': 'in sync',
@@ -44,6 +47,7 @@ export function formatDiff(r: DiffReport): string {
       lines.push(`  ${''.padEnd(16)}   retained from the cluster (not drift): ${e.retained.map((c) => `${c.path}=${short(c.live)}`).join(', ')}`);
     }
     if (e.hint && e.state === 'error') lines.push(`  ${''.padEnd(16)}   → ${e.hint}`);
+    if (e.kubefed?.cause) lines.push(`  ${''.padEnd(16)}   → KubeFed: ${CAUSE_TEXT[e.kubefed.cause]}${e.kubefed.cause === 'kubefed-failed' && e.kubefed.status ? ` (${e.kubefed.status})` : ''}`);
   }
   const counts = Object.entries(r.summary)
     .filter(([, n]) => n > 0)
@@ -112,6 +116,16 @@ export async function diffCommand(p: Parsed, io: CliIO): Promise<CommandResult> 
       signal: io.signal,
       timeoutMs: timeoutMs(p),
     });
+    if (p.flags.has('kubefed')) {
+      const hostContext = flag(p, 'host-context');
+      if (!hostContext) throw new UsageError('--kubefed needs --host-context CONTEXT (the KubeFed host)');
+      const client = new ClusterClient(hostContext, hostContext, run.kubeconfig.forContext(hostContext), run.kubeconfig.redactor, { timeoutMs: timeoutMs(p) });
+      try {
+        await explainWithHost(r, { workspace: run.ws, host: client, connections: run.connections, hostCluster: run.hostCluster, concurrency, signal: io.signal, timeoutMs: timeoutMs(p) });
+      } finally {
+        client.close();
+      }
+    }
     const out = format === 'json' ? toJson(r) : formatDiff(r);
     const failed = r.entries.some((e) => e.state === 'error');
     return { out, err, exit: r.cancelled ? EXIT_CANCELLED : failed || (exitCode && r.differs) ? 1 : 0 };

@@ -103,8 +103,8 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
   diff: {
     summary: 'compare what is desired with each member cluster, or two clusters',
     usage:
-      'kfed diff <files|dirs…> [--cluster NAME]… [--between CLUSTER_A CLUSTER_B] [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--adopt] [-o text|json] [--exit-code] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
-    flags: { ...CLUSTER_IO, between: { value: true, repeat: true }, 'exit-code': {}, adopt: {} },
+      'kfed diff <files|dirs…> [--cluster NAME]… [--between CLUSTER_A CLUSTER_B] [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--adopt] [--kubefed] [-o text|json] [--exit-code] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
+    flags: { ...CLUSTER_IO, between: { value: true, repeat: true }, 'exit-code': {}, adopt: {}, kubefed: {} },
   },
   controller: {
     summary: "run the push reconciler (KubeFed's sync controller) for a KubeFed host until stopped",

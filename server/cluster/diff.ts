@@ -4,6 +4,7 @@
  * apply), both sides are stripped of server-owned fields, and the fields KubeFed retains from the
  * cluster are reported as retained, never as drift.
  */
+import type { DifferenceCause, HostState } from '../engine/hostStatus.ts';
 import type { FederatedResource } from '../engine/resources.ts';
 import { isPropagated } from '../engine/resources.ts';
 import type { Workspace } from '../engine/workspace.ts';
@@ -56,6 +57,8 @@ export interface DiffEntry {
   reason?: Reason;
   message?: string;
   hint?: string;
+  /** With a KubeFed host (`kfed diff --kubefed`): where a difference comes from, and KubeFed's status here. */
+  kubefed?: { cause?: DifferenceCause; status?: string; hostState: HostState };
 }
 
 export interface DiffReport {

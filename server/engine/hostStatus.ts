@@ -203,3 +203,38 @@ export function hostDiagnostics(res: FederatedResource, host: JsonObject | undef
   }
   return out;
 }
+
+/**
+ * Why a member cluster's object differs from what the workspace declares, once the host is known:
+ * - `unapplied`: the cluster has what the host holds (KubeFed did its job); the host lacks your edits;
+ * - `pending`: KubeFed has not reconciled the host's latest generation yet;
+ * - `kubefed-failed`: KubeFed reports a failure for this cluster (its status says which);
+ * - `drift`: the host's version is propagated as far as KubeFed knows, yet the cluster differs —
+ *   a change in the cluster KubeFed has not corrected (yet).
+ * Undefined when the cluster has what the workspace declares.
+ */
+export type DifferenceCause = 'unapplied' | 'pending' | 'kubefed-failed' | 'drift';
+
+export function causeOfDifference(o: {
+  /** The member matches the workspace's desired object. */
+  matchesWorkspace: boolean;
+  /** The member matches what the host's version gives for it. */
+  matchesHost: boolean;
+  host: HostStatus;
+  cluster: string;
+}): DifferenceCause | undefined {
+  if (o.matchesWorkspace && o.host.differs.length === 0) return undefined;
+  if (o.matchesHost) return o.host.differs.length || o.host.state === 'missing' ? 'unapplied' : undefined;
+  if (o.host.state === 'missing') return 'unapplied';
+  if (o.host.state === 'pending') return 'pending';
+  const st = o.host.clusters.find((c) => c.name === o.cluster)?.status;
+  if (st && st !== 'WaitingForRemoval') return 'kubefed-failed';
+  return o.matchesWorkspace ? 'unapplied' : 'drift';
+}
+
+export const CAUSE_TEXT: Record<DifferenceCause, string> = {
+  unapplied: 'the host does not have your edits: the cluster holds what KubeFed propagated from the host (kfed apply sends them)',
+  pending: 'KubeFed has not reconciled the host object\'s latest generation yet',
+  'kubefed-failed': 'KubeFed could not propagate to this cluster (see its status)',
+  drift: 'the cluster changed after KubeFed propagated the host\'s version; KubeFed has not corrected it (yet)',
+};

@@ -278,11 +278,14 @@ export class DocumentManager {
    * For clients that cannot watch files for the server (no dynamic registration of
    * workspace/didChangeWatchedFiles): watch the folders with the operating system.
    */
-  watchFolders(onChange: (uri: string, deleted: boolean) => void): void {
+  watchFolders(onChange: (uri: string, deleted: boolean) => void, onProblem: (message: string) => void = () => {}): void {
+    this.onWatchProblem = onProblem;
     for (const folder of this.folders) this.watchFolder(folder, onChange);
   }
 
-  private watchFolder(folder: string, onChange: (uri: string, deleted: boolean) => void): void {
+  private onWatchProblem: (message: string) => void = () => {};
+
+  private watchFolder(folder: string, onChange: (uri: string, deleted: boolean) => void, attempt = 0): void {
     const timers = new Map<string, NodeJS.Timeout>();
     const changed = (file: string) => {
       clearTimeout(timers.get(file));
@@ -312,13 +315,20 @@ export class DocumentManager {
           setTimeout(search, 500).unref();
         }
       });
-    } catch {
-      return; // recursive watching unsupported here: rely on the client
+    } catch (e) {
+      // e.g. EMFILE/ENOSPC (the user's inotify instances or watches are used up): said, and tried
+      // again with growing pauses, since other processes may free them
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') return; // rely on the client
+      this.onWatchProblem(`cannot watch ${folder} for changes (${err.code ?? err.message}); files changed on disk are picked up once watching works${attempt ? '' : ' (retrying)'}`);
+      if (attempt < 8) setTimeout(() => !this.disposed && this.folders.includes(folder) && this.watchFolder(folder, onChange, attempt + 1), 500 * 2 ** attempt).unref();
+      return;
     }
     this.watchers.push(w);
     // A watch can fail (e.g. a subfolder removed while its watch was being added): it is
     // started again rather than left closed, which would miss every later change in silence.
-    w.on('error', () => {
+    w.on('error', (e: NodeJS.ErrnoException) => {
+      this.onWatchProblem(`watching ${folder} failed (${e.code ?? e.message}); watching again`);
       w.close();
       this.watchers = this.watchers.filter((x) => x !== w);
       setTimeout(() => {

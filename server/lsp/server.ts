@@ -140,11 +140,14 @@ connection.onInitialized(async () => {
       // The folder watch starts before the first search, so that no file written while the
       // search runs falls between the two.
       if (!canWatchFiles) {
-        docs.watchFolders((uri, deleted) => {
-          void docs.fileChanged(uri, deleted).then(() => {
-            if (deleted) diagnostics.cleared(uri);
-          });
-        });
+        docs.watchFolders(
+          (uri, deleted) => {
+            void docs.fileChanged(uri, deleted).then(() => {
+              if (deleted) diagnostics.cleared(uri);
+            });
+          },
+          (message) => connection.console.warn(`kubefed: ${message}`),
+        );
       }
       const n = await docs.indexFolders(workspaceFolders.map((f) => f.uri));
       connection.console.log(`kubefed: indexed ${n} YAML files`);

@@ -264,10 +264,11 @@ export class VSCode {
   async hover(text: string, expect?: string | RegExp): Promise<string> {
     const span = this.token(text);
     await span.waitFor();
-    const box = await span.boundingBox();
-    if (!box) throw new Error(`token ${text} is not visible`);
     const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
     for (let attempt = 0; attempt < 4; attempt++) {
+      // measured on every attempt: a code lens that appears meanwhile moves the lines down
+      const box = await span.boundingBox();
+      if (!box) throw new Error(`token ${text} is not visible`);
       await this.page.mouse.move(box.x - 40, box.y + box.height / 2);
       await this.page.mouse.move(box.x + Math.min(6, box.width / 2), box.y + box.height / 2, { steps: 8 });
       try {

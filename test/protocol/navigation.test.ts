@@ -197,7 +197,9 @@ describe('files changing on disk', () => {
     const file = join(dir, 'sub', 'watched.yaml');
     cpSync(join(folder, 'namespace.yaml'), join(dir, 'sub', 'namespace-copy.yaml'));
     writeFileSync(file, 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: watched\n  namespace: demo\nspec:\n  template: {}\n  placement:\n    clusters:\n    - name: cluster7\n');
-    const d = await c.waitDiagnostics(uriOf(file), (x) => x.some((y) => y.code === 'unknown-cluster'), 10_000);
+    const d = await c.waitDiagnostics(uriOf(file), (x) => x.some((y) => y.code === 'unknown-cluster'), 10_000).catch((e: Error) => {
+      throw new Error(`${e.message}\nserver log: ${c.logs.filter((l) => /watch/.test(l)).join(' | ') || 'nothing about watching'}`);
+    });
     assert.equal(d.find((y) => y.code === 'unknown-cluster')?.range.start.line, 9);
     rmSync(file);
     await c.waitDiagnostics(uriOf(file), (x) => x.length === 0, 10_000);
