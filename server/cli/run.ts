@@ -14,6 +14,7 @@ import { propagateCommand, type CliIO } from './propagate.ts';
 import { diffCommand } from './diff.ts';
 import { applyCommand } from './apply.ts';
 import { statusCommand } from './status.ts';
+import { controllerCommand } from './controller.ts';
 
 const VERSION = '0.1.0';
 
@@ -105,10 +106,28 @@ const COMMANDS: Record<string, { summary: string; usage: string; flags: Record<s
       'kfed diff <files|dirs…> [--cluster NAME]… [--between CLUSTER_A CLUSTER_B] [--kubeconfig FILE] [--context-map CLUSTER=CONTEXT,…] [--host-context CONTEXT] [--clusters FILE] [--adopt] [--kubefed] [-o text|json] [--exit-code] [--concurrency N] [--request-timeout 30s] [--field-manager NAME]',
     flags: { ...CLUSTER_IO, between: { value: true, repeat: true }, 'exit-code': {}, adopt: {}, kubefed: {} },
   },
+  controller: {
+    summary: "run the push reconciler (KubeFed's sync controller) for a KubeFed host until stopped",
+    usage:
+      'kfed controller --context CONTEXT [--kubeconfig FILE] [--kubefed-namespace NS] [--healthz-addr HOST:PORT] [--lease-name NAME] [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s] [--resync-period 10m] [--request-timeout 30s]',
+    flags: {
+      kubeconfig: { value: true },
+      help: { short: 'h' },
+      context: { value: true },
+      'kubefed-namespace': { value: true },
+      'healthz-addr': { value: true },
+      'lease-name': { value: true },
+      'leader-elect-lease-duration': { value: true },
+      'leader-elect-renew-deadline': { value: true },
+      'leader-elect-retry-period': { value: true },
+      'resync-period': { value: true },
+      'request-timeout': { value: true },
+    },
+  },
 };
 
 /** Commands that talk to clusters: run() returns a Promise for them. */
-const ASYNC_COMMANDS = ['propagate', 'diff', 'apply', 'status', 'validate'] as const;
+const ASYNC_COMMANDS = ['propagate', 'diff', 'apply', 'status', 'validate', 'controller'] as const;
 type AsyncCommand = (typeof ASYNC_COMMANDS)[number];
 
 function help(): string {
@@ -137,6 +156,8 @@ function help(): string {
     '',
     'Exit codes: 0 ok, 1 findings (errors; diff --exit-code: differences; status --exit-code: not',
     'everything propagated), 2 usage or input error, 130 cancelled (propagate, diff, apply).',
+    'controller: 0 stopped by SIGINT/SIGTERM, 1 lease lost or host unreadable, 2 refused (KubeFed\'s',
+    'own controller-manager runs).',
   ];
   return lines.join('\n') + '\n';
 }
@@ -163,7 +184,7 @@ export function run(argv: readonly string[], io: CliIO = {}): CliResult | Promis
     const p = parseArgs(rest, spec.flags);
     if (p.flags.has('help')) return { stdout: `Usage: ${spec.usage}\n`, stderr: '', exit: 0 };
     if ((ASYNC_COMMANDS as readonly string[]).includes(cmd)) {
-      const commands = { propagate: propagateCommand, diff: diffCommand, apply: applyCommand, status: statusCommand, validate: validateCommand };
+      const commands = { propagate: propagateCommand, diff: diffCommand, apply: applyCommand, status: statusCommand, validate: validateCommand, controller: controllerCommand };
       const pending = commands[cmd as AsyncCommand](p, io);
       return pending.then(
         (r) => ({ stdout: r.out, stderr: r.err, exit: r.exit }),

@@ -3,7 +3,7 @@
  * resource's host object, whose status the engine reads (`hostStatusOf`).
  */
 import { isObject, type JsonObject } from '../engine/json.ts';
-import { isLeaderFresh, leaderRecordOf, KUBEFED_LOCK_NAME, type LeaderRecord } from '../engine/leader.ts';
+import { isLeaderFresh, leaderRecordOf, KUBEFED_LOCK_NAME, PROJECT_LEASE_NAME, type LeaderRecord } from '../engine/leader.ts';
 import { hostStatusOf, type HostStatus } from '../engine/hostStatus.ts';
 import type { FederatedResource } from '../engine/resources.ts';
 import { ApiError, type ClusterClient, type ResourceInfo } from './client.ts';
@@ -22,13 +22,18 @@ const CONFIGMAP: ResourceInfo = { group: '', version: 'v1', kind: 'ConfigMap', p
 const LEASE: ResourceInfo = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true };
 
 /** Whether a KubeFed controller (KubeFed's own or one of this project) holds a fresh leader lock on the host. */
-export async function detectController(client: ClusterClient, namespace = KUBEFED_SYSTEM_NAMESPACE, opt: { signal?: AbortSignal; now?: () => number } = {}): Promise<ControllerInfo> {
+export async function detectController(
+  client: ClusterClient,
+  namespace = KUBEFED_SYSTEM_NAMESPACE,
+  opt: { signal?: AbortSignal; now?: () => number; /** Only KubeFed's own lock, not this project's controller's Lease. */ kubefedOnly?: boolean } = {},
+): Promise<ControllerInfo> {
   const now = (opt.now ?? Date.now)();
   const records: LeaderRecord[] = [];
   const errors: string[] = [];
-  for (const info of [CONFIGMAP, LEASE]) {
+  const locks: [ResourceInfo, string][] = [[CONFIGMAP, KUBEFED_LOCK_NAME], [LEASE, KUBEFED_LOCK_NAME], ...(opt.kubefedOnly ? [] : ([[LEASE, PROJECT_LEASE_NAME]] as [ResourceInfo, string][]))];
+  for (const [info, name] of locks) {
     try {
-      const rec = leaderRecordOf(await client.get(info, namespace, KUBEFED_LOCK_NAME, opt.signal));
+      const rec = leaderRecordOf(await client.get(info, namespace, name, opt.signal));
       if (rec) records.push(rec);
     } catch (e) {
       if (e instanceof ApiError && (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'cancelled')) throw e;
@@ -37,7 +42,7 @@ export async function detectController(client: ClusterClient, namespace = KUBEFE
   }
   const record = records.sort((a, b) => b.renewTime - a.renewTime)[0];
   const running = isLeaderFresh(record, now);
-  return { running, namespace, ...(record ? { record } : {}), ...(!running && errors.length === 2 ? { error: errors[0] } : {}) };
+  return { running, namespace, ...(record ? { record } : {}), ...(!running && errors.length === locks.length ? { error: errors[0] } : {}) };
 }
 
 export interface HostResourceStatus {

@@ -42,6 +42,8 @@ function keyOf(o: JsonObject): string {
 export class HostWatcher {
   private readonly objects = new Map<string, JsonObject>();
   private readonly clusters = new Map<string, HostCluster>();
+  private readonly clusterObjs = new Map<string, JsonObject>();
+  private ftcs: JsonObject[] = [];
   private state: HostSnapshot = { connected: false, clusters: [] };
   private stopped = false;
   private ctrl = new AbortController();
@@ -58,6 +60,16 @@ export class HostWatcher {
   /** The host object of a federated resource (as KubeFed last wrote it), if the host has one. */
   object(key: string): JsonObject | undefined {
     return this.objects.get(key);
+  }
+
+  /** Every federated object of the host, as last read. */
+  allObjects(): JsonObject[] {
+    return [...this.objects.values()];
+  }
+
+  /** The KubeFedCluster objects and the FederatedTypeConfigs of the KubeFed namespace, as last read. */
+  controlPlane(): { clusters: JsonObject[]; typeConfigs: JsonObject[] } {
+    return { clusters: [...this.clusterObjs.values()], typeConfigs: [...this.ftcs] };
   }
 
   snapshot(): HostSnapshot {
@@ -126,7 +138,8 @@ export class HostWatcher {
     if (kfc) out.push({ info: kfc, namespace: this.ns, clusters: true });
     const ftcType = await this.client.resourceFor('core.kubefed.io/v1beta1', 'FederatedTypeConfig', signal);
     if (!ftcType) throw new ApiError('http', `the host does not serve KubeFed's API (core.kubefed.io/v1beta1 FederatedTypeConfig): is KubeFed installed there?`, 404);
-    for (const ftc of await this.client.list(ftcType, { namespace: this.ns, signal })) {
+    this.ftcs = await this.client.list(ftcType, { namespace: this.ns, signal });
+    for (const ftc of this.ftcs) {
       const ft = isObject(ftc.spec) && isObject(ftc.spec.federatedType) ? ftc.spec.federatedType : undefined;
       if (!ft || typeof ft.kind !== 'string' || typeof ft.group !== 'string' || typeof ft.version !== 'string') continue;
       const info = await this.client.resourceFor(`${ft.group}/${ft.version}`, ft.kind, signal);
@@ -139,6 +152,7 @@ export class HostWatcher {
     const before = new Map(this.objects);
     this.objects.clear();
     this.clusters.clear();
+    this.clusterObjs.clear();
     types.forEach((t, i) => {
       for (const o of lists[i]!) this.take(t.clusters ? 'clusters' : 'objects', 'ADDED', o);
     });
@@ -151,8 +165,13 @@ export class HostWatcher {
   private take(kind: 'clusters' | 'objects', type: string, o: JsonObject): void {
     if (kind === 'clusters') {
       const name = String(isObject(o.metadata) ? o.metadata.name : '');
-      if (type === 'DELETED') this.clusters.delete(name);
-      else this.clusters.set(name, { name, ready: isClusterReady(o.status) });
+      if (type === 'DELETED') {
+        this.clusters.delete(name);
+        this.clusterObjs.delete(name);
+      } else {
+        this.clusters.set(name, { name, ready: isClusterReady(o.status) });
+        this.clusterObjs.set(name, o);
+      }
       return;
     }
     if (type === 'DELETED') this.objects.delete(keyOf(o));

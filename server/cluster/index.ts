@@ -11,3 +11,6 @@ export { FEDERATED_RESOURCE_ANNOTATION, resourceKeyOf, type ObjectRef } from './
 export { KUBEFED_STATUSES, hintFor, isFailure, type KubeFedStatus, type Reason } from './status.ts';
 export { Semaphore, CancelledError } from './pool.ts';
 export { memberSchemas, clusterSchemaSet, schemaCacheDir, type MemberSchemas, type SchemaLoadOptions } from './schemas.ts';
+export { runController, CONTROLLER_LEASE_NAME, type ControllerRunOptions, type ControllerExit } from './controllerRun.ts';
+export { LeaseElector, LEASE, candidateIdentity } from './leaderLease.ts';
+export { SyncController, type SyncControllerOptions } from './syncController.ts';

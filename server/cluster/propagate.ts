@@ -311,7 +311,8 @@ function finalizersOf(obj: JsonObject | null | undefined): string[] | undefined 
   return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : undefined;
 }
 
-function unlabelPatch(): JsonObject {
+/** The merge patch that removes the managed label (and the federated-resource annotation) from a member object. */
+export function unlabelPatch(): JsonObject {
   return { metadata: { labels: { [MANAGED_LABEL]: null }, annotations: { [FEDERATED_RESOURCE_ANNOTATION]: null } } };
 }
 

@@ -8,6 +8,8 @@ import { isObject, own, type JsonObject } from './json.ts';
 
 /** Name of KubeFed's lock object in the KubeFed namespace (ConfigMap in v0.10; a Lease for controllers of this project). */
 export const KUBEFED_LOCK_NAME = 'kubefed-controller-manager';
+/** The Lease of this project's own controller (`kfed controller`), in the KubeFed namespace. */
+export const PROJECT_LEASE_NAME = 'kubefed-tools-controller';
 export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 
 export interface LeaderRecord {

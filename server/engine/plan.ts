@@ -317,7 +317,7 @@ const RESOURCE_LEVEL = new Set(['ComputePlacementFailed', 'NamespaceNotFederated
  * Propagation condition's reason ('' = propagated, condition True) and `status.clusters` (sorted
  * by name, '' = OK) — a resource-level failure lists no cluster.
  */
-export function statusOfPlans(plans: readonly ClusterPlan[]): { reason: string; clusters: Record<string, string> } {
+export function statusOfPlans(plans: readonly Pick<ClusterPlan, 'cluster' | 'status'>[]): { reason: string; clusters: Record<string, string> } {
   const resourceLevel = plans.find((p) => p.status !== null && RESOURCE_LEVEL.has(p.status));
   if (resourceLevel) return { reason: resourceLevel.status!, clusters: {} };
   const clusters: Record<string, string> = {};
