@@ -12,13 +12,22 @@ export interface Context {
   warnings: string[];
 }
 
-export function buildContext(p: Parsed): Context {
-  const inputs = readInputs(p.positionals);
+/**
+ * The inputs (positionals; none when `inputsOptional` and none given) in a new engine Workspace,
+ * with the clusters of `--clusters FILE`: how every command starts.
+ */
+export function inputWorkspace(p: Parsed, opt: { inputsOptional?: boolean } = {}): Context {
+  const inputs = p.positionals.length || !opt.inputsOptional ? readInputs(p.positionals) : [];
   const ws = new Workspace();
   const warnings: string[] = [];
   for (const f of inputs) ws.setFile(f.path, f.text, { notUtf8At: f.notUtf8At });
   const clustersFile = flag(p, 'clusters');
   if (clustersFile) addClustersFile(ws, clustersFile, warnings);
+  return { ws, inputs, warnings };
+}
+
+export function buildContext(p: Parsed): Context {
+  const { ws, inputs, warnings } = inputWorkspace(p);
   const kubeconfig = flag(p, 'kubeconfig');
   if (kubeconfig) {
     const { clusters } = clustersFromKubeconfig(readText(kubeconfig));

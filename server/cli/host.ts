@@ -1,9 +1,9 @@
 /** The KubeFed host of `kfed apply` and `kfed status`: its client, its clusters, the inputs' workspace. */
 import { Workspace } from '../engine/workspace.ts';
-import { addClustersFile } from './context.ts';
+import { inputWorkspace } from './context.ts';
 import type { Parsed } from './args.ts';
 import { flag, UsageError } from './args.ts';
-import { readInputs, InputError, type InputFile } from './files.ts';
+import { InputError, type InputFile } from './files.ts';
 import { timeoutMs } from './propagate.ts';
 import { loadKubeconfig, KubeconfigError, type Kubeconfig } from '../cluster/kubeconfig.ts';
 import { ApiError, ClusterClient } from '../cluster/client.ts';
@@ -23,12 +23,7 @@ export interface HostRun {
 export async function openHost(p: Parsed, opt: { inputsOptional?: boolean; signal?: AbortSignal } = {}): Promise<HostRun> {
   const hostContext = flag(p, 'host-context');
   if (!hostContext) throw new UsageError('--host-context CONTEXT is required: the kubeconfig context of the KubeFed host cluster');
-  const inputs = p.positionals.length || !opt.inputsOptional ? readInputs(p.positionals) : [];
-  const ws = new Workspace();
-  for (const f of inputs) ws.setFile(f.path, f.text, { notUtf8At: f.notUtf8At });
-  const warnings: string[] = [];
-  const clustersFile = flag(p, 'clusters');
-  if (clustersFile) addClustersFile(ws, clustersFile, warnings);
+  const { ws, inputs, warnings } = inputWorkspace(p, { inputsOptional: opt.inputsOptional });
   let kubeconfig: Kubeconfig;
   try {
     kubeconfig = loadKubeconfig({ path: flag(p, 'kubeconfig') });

@@ -1,9 +1,9 @@
 /** kfed propagate: push federated resources to the member clusters, as KubeFed's sync controller would. */
 import { Workspace } from '../engine/workspace.ts';
-import { addClustersFile } from './context.ts';
+import { inputWorkspace } from './context.ts';
 import type { Parsed } from './args.ts';
 import { flag, flags, UsageError } from './args.ts';
-import { InputError, readInputs } from './files.ts';
+import { InputError } from './files.ts';
 import { toJson } from './output.ts';
 import { openRunClusters, type RunClusters } from '../cluster/clusters.ts';
 import { KubeconfigError } from '../cluster/kubeconfig.ts';
@@ -59,12 +59,7 @@ export interface ClusterRun extends RunClusters {
 
 /** Inputs, clusters and connections shared by propagate and diff. */
 export async function openClusterRun(p: Parsed, io: CliIO, extraClusters: string[] = []): Promise<ClusterRun> {
-  const inputs = readInputs(p.positionals);
-  const ws = new Workspace();
-  for (const f of inputs) ws.setFile(f.path, f.text, { notUtf8At: f.notUtf8At });
-  const notes: string[] = [];
-  const clustersFile = flag(p, 'clusters');
-  if (clustersFile) addClustersFile(ws, clustersFile, notes);
+  const { ws, warnings: notes } = inputWorkspace(p);
   let run: RunClusters;
   try {
     run = await openRunClusters(ws, {

@@ -285,7 +285,7 @@ export class DocumentManager {
 
   private onWatchProblem: (message: string) => void = () => {};
 
-  private watchFolder(folder: string, onChange: (uri: string, deleted: boolean) => void, attempt = 0): void {
+  private watchFolder(folder: string, onChange: (uri: string, deleted: boolean) => void, attempt = 0, gapSince?: number): void {
     const timers = new Map<string, NodeJS.Timeout>();
     const changed = (file: string) => {
       clearTimeout(timers.get(file));
@@ -321,23 +321,45 @@ export class DocumentManager {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') return; // rely on the client
       this.onWatchProblem(`cannot watch ${folder} for changes (${err.code ?? err.message}); files changed on disk are picked up once watching works${attempt ? '' : ' (retrying)'}`);
-      if (attempt < 8) setTimeout(() => !this.disposed && this.folders.includes(folder) && this.watchFolder(folder, onChange, attempt + 1), 500 * 2 ** attempt).unref();
+      const since = gapSince ?? Date.now();
+      if (attempt < 8) setTimeout(() => !this.disposed && this.folders.includes(folder) && this.watchFolder(folder, onChange, attempt + 1, since), 500 * 2 ** attempt).unref();
       return;
     }
     this.watchers.push(w);
+    if (gapSince !== undefined) void this.catchUp(folder, gapSince, changed);
     // A watch can fail (e.g. a subfolder removed while its watch was being added): it is
     // started again rather than left closed, which would miss every later change in silence.
     w.on('error', (e: NodeJS.ErrnoException) => {
+      const since = Date.now();
       this.onWatchProblem(`watching ${folder} failed (${e.code ?? e.message}); watching again`);
       w.close();
       this.watchers = this.watchers.filter((x) => x !== w);
       setTimeout(() => {
-        if (this.folders.includes(folder) && !this.disposed) this.watchFolder(folder, onChange);
+        if (this.folders.includes(folder) && !this.disposed) this.watchFolder(folder, onChange, 0, since);
       }, 200).unref();
     });
   }
 
   private disposed = false;
+
+  /**
+   * After a gap in watching (a watch failed and was started again): what changed meanwhile —
+   * files new to the index, files gone, files written since the gap began.
+   */
+  private async catchUp(folder: string, since: number, changed: (file: string) => void): Promise<void> {
+    const found = await findYamlFiles(folder).catch(() => undefined);
+    if (!found) return;
+    const present = new Set(found);
+    for (const file of found) {
+      const known = this.disk.has(pathToUri(file));
+      const st = known ? await fs.stat(file).catch(() => undefined) : undefined;
+      if (!known || (st && st.mtimeMs >= since - 1000)) changed(file);
+    }
+    for (const uri of this.disk) {
+      const p = uriToPath(uri);
+      if (p && (p === folder || p.startsWith(folder.endsWith('/') ? folder : `${folder}/`)) && !present.has(p)) changed(p);
+    }
+  }
 
   dispose(): void {
     this.disposed = true;
