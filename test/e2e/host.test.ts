@@ -71,6 +71,8 @@ check("KubeFed's failure shows as a diagnostic, in the placement cell and in the
   await vs.statusItem('kubefed.host').filter({ hasText: 'KubeFed cluster1: 3/3 Ready · 1 not propagated' }).waitFor({ timeout: 90_000 });
   const rows = await vs.problems(/KubeFed: ApplyOverridesFailed in cluster2/, 90_000);
   assert.ok(rows.some((r) => /override for cluster2 cannot be applied/.test(r)), rows.join(' | '));
+  // (KFED_SCREENSHOTS=1) the README's picture: KubeFed's report in the Problems panel and the status bar
+  await vs.docImage('kubefed-status', [vs.page.locator('.markers-panel .monaco-list-row', { hasText: 'KubeFed: ApplyOverridesFailed' }).first(), vs.statusItem('kubefed.host')], { pad: 6, width: 1100 });
   const badge = await placementCell(vs, 'cluster2');
   await badge.filter({ hasText: 'KubeFed: ApplyOverridesFailed' }).waitFor({ timeout: 30_000 });
   assert.equal(await badge.getAttribute('data-kubefed'), 'ApplyOverridesFailed');
