@@ -7,6 +7,7 @@
  * the engine would still create or delete anything, and the per-cluster status.
  */
 import type { Federation } from '../clusters/launcher.ts';
+import { kubeFedConfigDefaults } from '../../server/engine/kubefedconfig-defaults.ts';
 import { Workspace } from '../../server/engine/workspace.ts';
 import { isPropagated } from '../../server/engine/resources.ts';
 import { openRunClusters } from '../../server/cluster/clusters.ts';
@@ -131,7 +132,11 @@ export async function judge(fed: Federation, c: OracleCase, hostObjects: Obj[]):
   const diffs: Difference[] = [];
   try {
     const byKey = new Map(hostObjects.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
-    const policy = { adopt: true, hostCluster: run.hostCluster ?? fed.hostCluster };
+    // Adoption as the host's KubeFedConfig says (KubeFed's defaults filled in), not assumed.
+    const config = await fed.request(fed.hostCluster, 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${fed.kubefedNamespace}/kubefedconfigs/kubefed`);
+    if (config.status !== 200) throw new Error(`the host's KubeFedConfig: HTTP ${config.status}`);
+    const sync = kubeFedConfigDefaults(config.json()).spec as Obj;
+    const policy = { adopt: sync.syncController?.adoptResources !== 'Disabled', hostCluster: run.hostCluster ?? fed.hostCluster };
     const sessions = new Map(ws.clusters().map((cl) => [cl.name, new ClusterSession(cl.name, run.connections, ws, policy)]));
     for (const res of ws.resources().filter(isPropagated)) {
       const key = `${res.kind}/${res.namespace}/${res.name}`;
