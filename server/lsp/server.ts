@@ -225,6 +225,9 @@ memberSchemas.register();
 // Library warnings (e.g. yaml's "Keys with collection values") go to the LSP log, not stderr.
 process.removeAllListeners('warning');
 process.on('warning', (w) => connection.console.warn(`${w.name}: ${w.message}`));
+// Stopped by a signal (an editor that kills its server after `exit`, or Ctrl+C): leave through
+// process.exit so that exit handlers run (the preview folder of plain clients is removed).
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15)));
 
 process.on('uncaughtException', (e) => {
   connection.console.error(`uncaught: ${e instanceof Error ? e.stack : String(e)}`);

@@ -13,6 +13,10 @@ local function finish(code)
   local f = assert(io.open(vim.env.KUBEFED_OUT, 'w'))
   f:write(vim.json.encode(out))
   f:close()
+  -- Stop the server as :LspStop does (shutdown, exit) and let it end before Neovim does: Neovim
+  -- does not wait for its servers by default, and the test checks what the server left behind.
+  for _, client in ipairs(vim.lsp.get_clients()) do client:stop() end
+  vim.wait(5000, function() return #vim.lsp.get_clients() == 0 end, 50)
   vim.cmd(code == 0 and 'qall!' or ('cquit! ' .. code))
 end
 
