@@ -128,6 +128,7 @@ export async function statusCommand(p: Parsed, io: CliIO): Promise<CommandResult
         last = key;
         lastReport = r;
       } catch (e) {
+        if (io.signal?.aborted) break; // Ctrl+C during a read: the watch ends, as it would between reads
         if (!(e instanceof ApiError) || e.kind === 'cancelled') throw e;
         io.stderr?.(`kfed status: ${e.message}; trying again\n`);
         last = '';
