@@ -8,6 +8,7 @@ import { deepEqual, isObject, own, type Json, type JsonObject } from './json.ts'
 import { PROPAGATION_CONDITION } from './status.ts';
 import { APPLIED_SET_LABEL } from './hostApply.ts';
 import { diag, type EngineDiagnostic } from './diagnostics.ts';
+import { hintFor } from './statusHints.ts';
 import { locate } from './objects.ts';
 import type { PathSegment } from './parse.ts';
 import type { FederatedResource } from './resources.ts';
@@ -140,29 +141,9 @@ export function hostStatusHint(s: HostStatus, res: { kind: string; namespace: st
   return '';
 }
 
-/** What to do about one cluster's KubeFed status. */
+/** What to do about one cluster's KubeFed status, with KubeFed's controller acting on it. */
 export function hostClusterHint(status: string, cluster: string): string {
-  switch (status) {
-    case '':
-    case 'WaitingForRemoval':
-      return '';
-    case 'ClusterNotReady':
-      return `KubeFed sees ${cluster} as not ready: check its KubeFedCluster's conditions and that its API server answers.`;
-    case 'ApplyOverridesFailed':
-      return `An override for ${cluster} cannot be applied: fix spec.overrides (kfed validate shows which), then apply again.`;
-    case 'AlreadyExists':
-      return `The object exists in ${cluster} without KubeFed's managed label: enable adoptResources in the KubeFedConfig, or delete or rename it there.`;
-    case 'ManagedLabelFalse':
-      return `The object in ${cluster} is labeled kubefed.io/managed=false, which opts it out: remove that label to let KubeFed manage it.`;
-    case 'ComputeResourceFailed':
-      return `KubeFed cannot compute the object for ${cluster} from the template: fix spec.template.`;
-    case 'FieldRetentionFailed':
-      return `A field KubeFed keeps from ${cluster}'s object has an unexpected type there: fix it in ${cluster}.`;
-    case 'ClientRetrievalFailed':
-      return `KubeFed has no working client for ${cluster}: check its KubeFedCluster's apiEndpoint and secret.`;
-    default:
-      return `KubeFed could not write to ${cluster} (${status}): see its controller's log and the Events of the federated object; it retries.`;
-  }
+  return hintFor(status, undefined, { cluster }, 'kubefed');
 }
 
 /**

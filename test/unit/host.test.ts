@@ -124,3 +124,18 @@ test('leader records: KubeFed ConfigMap lock and Lease, freshness within the lea
   assert.equal(leaderRecordOf({ kind: 'ConfigMap', metadata: { annotations: { [LEADER_ANNOTATION]: '{not json' } } }), undefined);
   assert.equal(leaderRecordOf(null), undefined);
 });
+
+test('status hints: one table; with KubeFed acting, no hint tells the user to re-run this tool', async () => {
+  const { KUBEFED_STATUSES, hintFor } = await import('../../server/engine/statusHints.ts');
+  for (const s of KUBEFED_STATUSES) {
+    const kubefed = hintFor(s, undefined, { cluster: 'c1' }, 'kubefed');
+    const tool = hintFor(s, undefined, { cluster: 'c1' }, 'tool');
+    assert.doesNotMatch(kubefed, /re-run|--adopt|--context-map|propagate to complete/, s);
+    if (s && s !== 'WaitingForRemoval') assert.ok(kubefed.length > 10 && tool.length > 10, s);
+  }
+  assert.match(hintFor('AlreadyExists', undefined, { cluster: 'c1' }, 'kubefed'), /adoptResources/);
+  assert.match(hintFor('AlreadyExists', undefined, { cluster: 'c1' }, 'tool'), /--adopt/);
+  // A finer reason only this tool knows wins when it acts; KubeFed's status does not carry one.
+  assert.match(hintFor('UpdateFailed', 'Forbidden', { cluster: 'c1', context: 'ctx' }), /RBAC/);
+  assert.match(hintFor('UpdateFailed', 'Forbidden', { cluster: 'c1' }, 'kubefed'), /KubeFed could not write to c1/);
+});
