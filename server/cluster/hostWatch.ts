@@ -7,7 +7,7 @@
  */
 import { isObject, type JsonObject } from '../engine/json.ts';
 import { isClusterReady } from '../engine/health.ts';
-import { hostRefKey } from '../engine/hostApply.ts';
+import { hostObjectKey } from '../engine/hostApply.ts';
 import { ApiError, type ClusterClient, type ResourceInfo } from './client.ts';
 import { detectController, type ControllerInfo } from './hostRead.ts';
 import { KUBEFED_SYSTEM_NAMESPACE } from './clusters.ts';
@@ -34,10 +34,7 @@ export interface HostWatchOptions {
   maxBackoffMs?: number;
 }
 
-function keyOf(o: JsonObject): string {
-  const md = isObject(o.metadata) ? o.metadata : {};
-  return hostRefKey({ apiVersion: String(o.apiVersion ?? ''), kind: String(o.kind ?? ''), namespace: typeof md.namespace === 'string' ? md.namespace : '', name: String(md.name ?? '') });
-}
+const keyOf = hostObjectKey;
 
 export class HostWatcher {
   private readonly objects = new Map<string, JsonObject>();

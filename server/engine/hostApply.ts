@@ -25,6 +25,12 @@ export function hostRefKey(r: HostRef): string {
   return `${r.apiVersion}|${r.kind}|${r.namespace}|${r.name}`;
 }
 
+/** The key of a host object as read from a cluster (no namespace = cluster-scoped). */
+export function hostObjectKey(o: JsonObject): string {
+  const md = isObject(o.metadata) ? o.metadata : {};
+  return hostRefKey({ apiVersion: String(o.apiVersion ?? ''), kind: String(o.kind ?? ''), namespace: typeof md.namespace === 'string' ? md.namespace : '', name: String(md.name ?? '') });
+}
+
 export function describeHostRef(r: HostRef): string {
   return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 }

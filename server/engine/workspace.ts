@@ -61,6 +61,22 @@ export interface WorkspaceOptions {
   limitedScope?: boolean;
 }
 
+/** Per analysis: the resources of each file (built once, on first use). */
+const resourcesByUri = new WeakMap<Analysis, Map<string, FederatedResource[]>>();
+
+function indexByUri(resources: readonly FederatedResource[]): Map<string, FederatedResource[]> {
+  const out = new Map<string, FederatedResource[]>();
+  for (const r of resources) {
+    for (const uri of new Set([r.main?.uri, r.placementObject?.uri, r.overrideObject?.uri, r.rsp?.object.uri])) {
+      if (uri === undefined) continue;
+      const list = out.get(uri);
+      if (list) list.push(r);
+      else out.set(uri, [r]);
+    }
+  }
+  return out;
+}
+
 export class Workspace {
   private readonly files = new Map<string, ParsedFile>();
   /** The not-utf8 error of files that are not UTF-8 (held empty in `files`). */
@@ -214,10 +230,12 @@ ${JSON.stringify(o, null, 2)}
     return this.analysis().resources;
   }
 
+  /** The resources with a part (main, placement, override or RSP object) in `uri`, in analysis order. */
   resourcesIn(uri: string): FederatedResource[] {
-    return this.resources().filter(
-      (r) => r.main?.uri === uri || r.placementObject?.uri === uri || r.overrideObject?.uri === uri || r.rsp?.object.uri === uri,
-    );
+    const a = this.analysis();
+    let byUri = resourcesByUri.get(a);
+    if (!byUri) resourcesByUri.set(a, (byUri = indexByUri(a.resources)));
+    return [...(byUri.get(uri) ?? [])];
   }
 
   /** The federated resource that the object at `offset` belongs to (its main object or a v1alpha1 part or RSP). */

@@ -4,8 +4,8 @@
  * host's state (reachable, controller running, clusters Ready as KubeFed sees them) goes to the
  * client as `kubefed/hostState`. The watching itself is the cluster module's (HostWatcher).
  */
-import type { EngineDiagnostic, FederatedResource } from '../engine/index.ts';
-import { hostRefKey } from '../engine/hostApply.ts';
+import type { Analysis, EngineDiagnostic, FederatedResource } from '../engine/index.ts';
+import { hostObjectKey, hostRefKey } from '../engine/hostApply.ts';
 import { hostDiagnostics, hostStatusOf, type HostStatus } from '../engine/hostStatus.ts';
 import { loadKubeconfig } from '../cluster/kubeconfig.ts';
 import { ClusterClient } from '../cluster/client.ts';
@@ -67,10 +67,40 @@ export class HostLink implements HostView {
     this.sendState();
   }
 
+  /** The workspace resources of each host key, built once per analysis. */
+  private byKey(): Map<string, FederatedResource[]> {
+    const a = this.ctx.ws.analysis();
+    let m = resourcesByKey.get(a);
+    if (!m) {
+      m = new Map();
+      for (const r of a.resources) {
+        if (!r.main) continue;
+        const k = keyOf(r);
+        const list = m.get(k);
+        if (list) list.push(r);
+        else m.set(k, [r]);
+      }
+      resourcesByKey.set(a, m);
+    }
+    return m;
+  }
+
   private urisOf(keys: Set<string>): string[] {
+    const byKey = this.byKey();
     const out = new Set<string>();
-    for (const r of this.ctx.ws.resources()) if (r.main && keys.has(keyOf(r))) out.add(r.main.uri);
+    for (const k of keys) for (const r of byKey.get(k) ?? []) out.add(r.main!.uri);
     return [...out];
+  }
+
+  /** How many workspace resources KubeFed reports as failed (a failed state depends on the host object only). */
+  private failing(): number {
+    const byKey = this.byKey();
+    let n = 0;
+    for (const o of this.watcher?.allObjects() ?? []) {
+      if (hostStatusOf(o).state !== 'failed') continue;
+      n += byKey.get(hostObjectKey(o))?.length ?? 0;
+    }
+    return n;
   }
 
   private object(r: FederatedResource) {
@@ -117,7 +147,7 @@ export class HostLink implements HostView {
       ...(s.error ? { error: s.error } : {}),
       ...(s.controller ? { controller: { running: s.controller.running, ...(s.controller.record ? { holder: s.controller.record.holder } : {}) } } : {}),
       clusters: s.clusters,
-      ...(s.connected ? { failing: this.ctx.ws.resources().filter((r) => this.status(r)?.state === 'failed').length } : {}),
+      ...(s.connected ? { failing: this.failing() } : {}),
     };
   }
 
@@ -136,6 +166,8 @@ export class HostLink implements HostView {
     this.client = undefined;
   }
 }
+
+const resourcesByKey = new WeakMap<Analysis, Map<string, FederatedResource[]>>();
 
 function keyOf(r: FederatedResource): string {
   const m = r.main!.meta;

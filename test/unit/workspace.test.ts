@@ -471,3 +471,19 @@ test('cluster sources: every named kubefed.clusters entry is a member with its l
   ws.setClusterSource('settings', clustersFromSettings([{ name: 'c1' }]));
   assert.deepEqual(ws.clusters().map((c) => [c.name, c.source, c.context]), [['c1', 'settings', 'ctx-a']]);
 });
+
+test('resourcesIn: every resource with a part in the file, in analysis order, after edits too', () => {
+  const rsp = `apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata: {name: web, namespace: demo}
+spec: {targetKind: FederatedDeployment, totalReplicas: 3}
+`;
+  const w = ws({ 'ns.yaml': FNS, 'web.yaml': DEPLOY, 'rsp.yaml': rsp });
+  const naive = (uri: string) =>
+    w.resources().filter((r) => [r.main?.uri, r.placementObject?.uri, r.overrideObject?.uri, r.rsp?.object.uri].includes(uri));
+  for (const uri of ['ns.yaml', 'web.yaml', 'rsp.yaml', 'none.yaml']) assert.deepEqual(w.resourcesIn(uri), naive(uri), uri);
+  assert.equal(w.resourcesIn('rsp.yaml').length, 1);
+  w.setFile('rsp.yaml', '');
+  assert.deepEqual(w.resourcesIn('rsp.yaml'), []);
+  assert.deepEqual(w.resourcesIn('web.yaml'), naive('web.yaml'));
+});
