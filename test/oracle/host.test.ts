@@ -231,34 +231,56 @@ describe('kfed apply and kfed status against the real KubeFed', { concurrency: t
     assert.equal(r.exit, 0);
   });
 
-  it('diff --kubefed says where a difference comes from: unapplied edits, or drift KubeFed has not corrected', async () => {
+  it('diff --kubefed says where a difference comes from: unapplied edits, or drift KubeFed has not corrected', { timeout: 180_000 }, async () => {
+    // A Secret: the only type of this file whose FederatedTypeConfig this case disables
     const ns = 'h-diff';
-    const p = file('diff.yaml', fedNamespace(ns), fedConfigMap(ns, 'd', { a: '1' }, ['cluster1', 'cluster2']));
+    const fedSecret = (a: string): Obj => ({
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedSecret',
+      metadata: { name: 'd', namespace: ns },
+      spec: { template: { type: 'Opaque', data: { a: Buffer.from(a).toString('base64') } }, placement: { clusters: [{ name: 'cluster1' }, { name: 'cluster2' }] } },
+    });
+    const p = file('diff.yaml', fedNamespace(ns), fedSecret('1'));
     assert.equal((await apply(p)).exit, 0);
     await statusUntil(p, 'd', (x) => x.state === 'propagated');
     const diff = async (path: string) => {
       const r = await run(['diff', path, ...kc(), '--kubefed', '-o', 'json'] as ['diff', ...string[]]);
       return JSON.parse(r.stdout) as { entries: { cluster: string; state: string; resourceId?: string; kubefed?: { cause?: string; hostState: string } }[] };
     };
-    const of = (r: Awaited<ReturnType<typeof diff>>, cluster: string) => r.entries.find((e) => e.cluster === cluster && e.resourceId === `v1beta1:ConfigMap:${ns}/d`)!;
+    const of = (r: Awaited<ReturnType<typeof diff>>, cluster: string) => r.entries.find((e) => e.cluster === cluster && e.resourceId === `v1beta1:Secret:${ns}/d`)!;
     // in sync everywhere: no cause
     const same = await diff(p);
-    assert.equal(of(same, 'cluster2').state, 'in-sync');
+    assert.equal(of(same, 'cluster2').state, 'in-sync', JSON.stringify(same));
     assert.equal(of(same, 'cluster2').kubefed?.cause, undefined);
     // an edit not applied to the host: the members hold the host's version
-    const edited = file('diff-edited.yaml', fedNamespace(ns), fedConfigMap(ns, 'd', { a: '2' }, ['cluster1', 'cluster2']));
+    const edited = file('diff-edited.yaml', fedNamespace(ns), fedSecret('2'));
     const unapplied = await diff(edited);
     assert.equal(of(unapplied, 'cluster2').state, 'drifted');
     assert.equal(of(unapplied, 'cluster2').kubefed?.cause, 'unapplied');
     const text = await run(['diff', edited, ...kc(), '--kubefed'] as ['diff', ...string[]]);
     assert.match(text.stdout, /KubeFed: the host does not have your edits/);
-    // a change made in cluster2 behind KubeFed's back (until KubeFed reverts it)
-    const live = (await fed.request('cluster2', 'GET', `/api/v1/namespaces/${ns}/configmaps/d`)).json();
-    live.data = { a: 'changed-in-cluster2' };
-    assert.equal((await fed.request('cluster2', 'PUT', `/api/v1/namespaces/${ns}/configmaps/d`, live)).status, 200);
-    const drift = of(await diff(p), 'cluster2');
-    if (drift.state === 'drifted') assert.equal(drift.kubefed?.cause, 'drift');
-    else assert.equal(drift.state, 'in-sync', 'KubeFed reverted it already');
+    // a change made in cluster2 behind KubeFed's back, while KubeFed does not sync the type (so it stays)
+    const ftcPath = `/apis/core.kubefed.io/v1beta1/namespaces/${fed.kubefedNamespace}/federatedtypeconfigs/secrets`;
+    const setPropagation = async (value: string) => {
+      const ftc = (await fed.request('cluster1', 'GET', ftcPath)).json();
+      ftc.spec.propagation = value;
+      const put = await fed.request('cluster1', 'PUT', ftcPath, ftc);
+      assert.equal(put.status, 200, put.body);
+    };
+    await setPropagation('Disabled');
+    try {
+      await new Promise((r) => setTimeout(r, 5000)); // KubeFed stops the type's sync controller
+      const path = `/api/v1/namespaces/${ns}/secrets/d`;
+      const live = (await fed.request('cluster2', 'GET', path)).json();
+      live.data = { a: Buffer.from('changed-in-cluster2').toString('base64') };
+      assert.equal((await fed.request('cluster2', 'PUT', path, live)).status, 200);
+      const drift = of(await diff(p), 'cluster2');
+      assert.equal(drift.state, 'drifted', JSON.stringify(drift));
+      assert.equal(drift.kubefed?.cause, 'drift');
+      assert.equal(of(await diff(p), 'cluster1').state, 'in-sync');
+    } finally {
+      await setPropagation('Enabled');
+    }
   });
 
   it('propagate refuses to write to the members next to a running KubeFed controller', async () => {
