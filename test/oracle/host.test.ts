@@ -61,6 +61,15 @@ async function statusUntil(path: string, name: string, done: (r: StatusRow) => b
   assert.fail(`status of ${name} never matched; last: ${JSON.stringify(last)}`);
 }
 
+/** Enables or disables KubeFed's sync of one type (its FederatedTypeConfig's spec.propagation). */
+async function setTypePropagation(ftcName: string, value: 'Enabled' | 'Disabled'): Promise<void> {
+  const path = `/apis/core.kubefed.io/v1beta1/namespaces/${fed.kubefedNamespace}/federatedtypeconfigs/${ftcName}`;
+  const ftc = (await fed.request('cluster1', 'GET', path)).json();
+  ftc.spec.propagation = value;
+  const put = await fed.request('cluster1', 'PUT', path, ftc);
+  assert.equal(put.status, 200, put.body);
+}
+
 async function memberObject(cluster: string, ns: string, name: string): Promise<Obj | null> {
   const r = await fed.request(cluster, 'GET', `/api/v1/namespaces/${ns}/configmaps/${name}`);
   return r.status === 200 ? r.json() : null;
@@ -151,13 +160,7 @@ describe('kfed apply and kfed status against the real KubeFed', { concurrency: t
     const p = file('pending.yaml', fedNamespace(ns), job('busybox:1'));
     assert.equal((await apply(p)).exit, 0);
     await statusUntil(p, 'work', (x) => x.state === 'propagated');
-    const ftcPath = `/apis/core.kubefed.io/v1beta1/namespaces/${fed.kubefedNamespace}/federatedtypeconfigs/jobs.batch`;
-    const setPropagation = async (value: string) => {
-      const ftc = (await fed.request('cluster1', 'GET', ftcPath)).json();
-      ftc.spec.propagation = value;
-      const put = await fed.request('cluster1', 'PUT', ftcPath, ftc);
-      assert.equal(put.status, 200, put.body);
-    };
+    const setPropagation = (value: 'Enabled' | 'Disabled') => setTypePropagation('jobs.batch', value);
     await setPropagation('Disabled');
     try {
       await new Promise((r) => setTimeout(r, 5000)); // KubeFed stops the type's sync controller
@@ -260,13 +263,7 @@ describe('kfed apply and kfed status against the real KubeFed', { concurrency: t
     const text = await run(['diff', edited, ...kc(), '--kubefed'] as ['diff', ...string[]]);
     assert.match(text.stdout, /KubeFed: the host does not have your edits/);
     // a change made in cluster2 behind KubeFed's back, while KubeFed does not sync the type (so it stays)
-    const ftcPath = `/apis/core.kubefed.io/v1beta1/namespaces/${fed.kubefedNamespace}/federatedtypeconfigs/secrets`;
-    const setPropagation = async (value: string) => {
-      const ftc = (await fed.request('cluster1', 'GET', ftcPath)).json();
-      ftc.spec.propagation = value;
-      const put = await fed.request('cluster1', 'PUT', ftcPath, ftc);
-      assert.equal(put.status, 200, put.body);
-    };
+    const setPropagation = (value: 'Enabled' | 'Disabled') => setTypePropagation('secrets', value);
     await setPropagation('Disabled');
     try {
       await new Promise((r) => setTimeout(r, 5000)); // KubeFed stops the type's sync controller
