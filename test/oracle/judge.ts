@@ -26,6 +26,8 @@ export interface Difference {
   cluster: string;
   what: 'object' | 'status' | 'operation' | 'host' | 'rsp';
   detail: string;
+  /** The two values compared (rsp: the engine's and KubeFed's field). */
+  values?: { engine: unknown; kubefed: unknown };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,11 +67,23 @@ function merged(target: Obj, patch: Obj): Obj {
 /**
  * One step of a multi-step case: host objects of `host` that differ from `before` are written
  * (a full update of the live object's spec, or a create), host objects of `before` missing from
- * `host` are deleted, and `members` merge-patches go to member objects.
+ * `host` are deleted; `members` merge-patches go to member objects first.
  */
 export async function applyStep(fed: Federation, kinds: Kinds, before: Obj[], host: Obj[], members: Record<string, Obj[]> = {}): Promise<void> {
   const key = (o: Obj) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
   const old = new Map(before.map((o) => [key(o), o]));
+  // Member edits first: the new generation that follows must find them (as a user's edit before the next apply).
+  for (const [cluster, patches] of Object.entries(members)) {
+    for (const p of patches) {
+      const path = await kinds.objectPath(cluster, p);
+      const live = await get(fed, cluster, path);
+      if (!live) throw new Error(`${cluster}: ${key(p)} is not there to edit`);
+      let r = await fed.request(cluster, 'PUT', path, merged(live, p));
+      // KubeFed may write the object meanwhile: read it again and retry.
+      for (let i = 0; r.status === 409 && i < 5; i++) r = await fed.request(cluster, 'PUT', path, merged((await get(fed, cluster, path))!, p));
+      if (r.status !== 200) throw new Error(`${cluster}: edit ${key(p)}: ${r.status} ${r.body.slice(0, 300)}`);
+    }
+  }
   for (const o of host) {
     const prev = old.get(key(o));
     if (prev && JSON.stringify(prev) === JSON.stringify(o)) continue;
@@ -84,15 +98,6 @@ export async function applyStep(fed: Federation, kinds: Kinds, before: Obj[], ho
   }
   const now = new Set(host.map(key));
   for (const o of before) if (!now.has(key(o))) await fed.request(fed.hostCluster, 'DELETE', await kinds.objectPath(fed.hostCluster, o));
-  for (const [cluster, patches] of Object.entries(members)) {
-    for (const p of patches) {
-      const path = await kinds.objectPath(cluster, p);
-      const live = await get(fed, cluster, path);
-      if (!live) throw new Error(`${cluster}: ${key(p)} is not there to edit`);
-      const r = await fed.request(cluster, 'PUT', path, merged(live, p));
-      if (r.status !== 200) throw new Error(`${cluster}: edit ${key(p)}: ${r.status} ${r.body.slice(0, 300)}`);
-    }
-  }
 }
 
 async function get(fed: Federation, cluster: string, path: string): Promise<Obj | null> {
@@ -168,7 +173,7 @@ function compareStatus(
 }
 
 /** Keys sorted at every level, for comparing JSON as the API server stores it. */
-function sortedJson(v: unknown): string {
+export function sortedJson(v: unknown): string {
   const sort = (x: unknown): unknown =>
     Array.isArray(x) ? x.map(sort) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Obj)[k])])) : x;
   return JSON.stringify(sort(v));
@@ -183,12 +188,29 @@ function compareRsp(key: string, mine: Obj, theirs: Obj, compared: Verdict['comp
   for (const field of ['placement', 'overrides'] as const) {
     const a = sortedJson(mine.spec?.[field] ?? null);
     const b = sortedJson(theirs.spec?.[field] ?? null);
-    if (a !== b) diffs.push({ resource: key, cluster: '-', what: 'rsp', detail: `spec.${field}: engine ${a}, KubeFed ${b}` });
+    if (a !== b) {
+      diffs.push({ resource: key, cluster: '-', what: 'rsp', detail: `spec.${field}: engine ${a}, KubeFed ${b}`, values: { engine: mine.spec?.[field] ?? null, kubefed: theirs.spec?.[field] ?? null } });
+    }
   }
 }
 
 /** The engine's object for the live one, stored as a full update would store it (dry run). */
+/**
+ * What the server generated for a Job on create (its selector and the pod template's labels, from
+ * its uid), given to the engine's object too: a full update cannot leave them out (the template is
+ * immutable), and the create path the engine plans for a new Job would get them the same way.
+ */
+function withServerGeneratedJobFields(desired: Obj, live: Obj): Obj {
+  if (live.kind !== 'Job' || desired.spec?.selector || live.spec?.manualSelector) return desired;
+  const out = structuredClone(desired);
+  out.spec = { ...out.spec, selector: live.spec?.selector };
+  const generated = Object.fromEntries(Object.entries(live.spec?.template?.metadata?.labels ?? {}).filter(([k]) => /(^|\/)(controller-uid|job-name)$/.test(k)));
+  out.spec.template = { ...out.spec.template, metadata: { ...out.spec.template?.metadata, labels: { ...out.spec.template?.metadata?.labels, ...generated } } };
+  return out;
+}
+
 async function normalisedDesired(fed: Federation, kinds: Kinds, cluster: string, desired: Obj, live: Obj): Promise<Obj | string> {
+  desired = withServerGeneratedJobFields(desired, live);
   const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } };
   const r = await fed.request(cluster, 'PUT', `${await kinds.objectPath(cluster, live)}?dryRun=All`, body);
   if (r.status !== 200) return `dry-run update refused: ${r.status} ${r.body.slice(0, 300)}`;
@@ -199,20 +221,6 @@ export interface Verdict {
   differences: Difference[];
   /** How much was compared: member objects, per-cluster statuses (of them, statuses other than OK). */
   compared: { objects: number; statuses: number; failures: number; conditions: number; rsps: number };
-}
-
-/** The resourceVersion of every member object the federated objects name, by `cluster/kind/namespace/name`. */
-export async function memberVersions(fed: Federation, kinds: Kinds, hostObjects: Obj[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const cl of fed.clusters) {
-    for (const o of hostObjects) {
-      const t = kinds.memberOf(o);
-      if (!t) continue;
-      const live = await get(fed, cl.name, await kinds.objectPath(cl.name, t));
-      if (live) out.set(`${cl.name}/${t.kind}/${t.metadata.namespace ?? ''}/${t.metadata.name}`, String(live.metadata.resourceVersion));
-    }
-  }
-  return out;
 }
 
 /** A host object as an input of the engine: what a user writes (no status, no server-owned metadata). */
