@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
-import { isKnownKind, type Obj } from './kinds.ts';
+import type { Obj } from './kinds.ts';
 
 export interface OracleCase {
   name: string;
@@ -18,12 +18,27 @@ export interface OracleCase {
   members: Record<string, Obj[]>;
   /** Objects of a folder left out: not federated inputs of the host, or of a type KubeFed does not enable by default. */
   skipped?: string[];
+  /** Later steps, each applied once KubeFed has settled on the one before and judged the same way. */
+  steps?: CaseStep[];
+}
+
+export interface CaseStep {
+  name: string;
+  /** The host inputs after this step (changed ones are updated, missing ones deleted). */
+  host: Obj[];
+  /** JSON merge patches to member objects (apiVersion, kind, metadata.name/namespace name the object). */
+  members?: Record<string, Obj[]>;
+  /**
+   * Federated objects (`Kind/namespace/name`) the engine reads as KubeFed left them in the host
+   * rather than from the case: a target its RSP rewrote before, as the next write-back starts from it.
+   */
+  fromHost?: string[];
 }
 
 const HOST_GROUPS = ['types.kubefed.io', 'scheduling.kubefed.io'];
 
 function isHostInput(o: Obj): boolean {
-  return HOST_GROUPS.includes(String(o.apiVersion ?? '').split('/')[0]!) && isKnownKind(o.kind);
+  return HOST_GROUPS.includes(String(o.apiVersion ?? '').split('/')[0]!);
 }
 
 const CLUSTERS = ['cluster1', 'cluster2', 'cluster3'];
@@ -90,6 +105,9 @@ export function folderCases(root: string): OracleCase[] {
 // ---------------------------------------------------------------------------------------------
 // Generated cases
 
+const fedNs = (ns: string, placement: Obj): Obj => ({ apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement } });
+const two = { clusters: [{ name: 'cluster1' }, { name: 'cluster2' }] };
+
 const clusterSubset = fc.subarray(CLUSTERS);
 const placementArb: fc.Arbitrary<Obj> = fc.oneof(
   clusterSubset.map((cs) => ({ clusters: cs.map((name) => ({ name })) })),
@@ -101,7 +119,16 @@ const placementArb: fc.Arbitrary<Obj> = fc.oneof(
   fc.constant({ clusterSelector: { matchExpressions: [{ key: 'region', operator: 'Exists' }] } }),
 );
 
-type TargetKind = 'ConfigMap' | 'Secret' | 'Deployment' | 'Service' | 'ServiceAccount';
+type TargetKind = 'ConfigMap' | 'Secret' | 'Deployment' | 'ReplicaSet' | 'Service' | 'ServiceAccount' | 'Job';
+const API_VERSION: Record<TargetKind, string> = {
+  ConfigMap: 'v1',
+  Secret: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Service: 'v1',
+  ServiceAccount: 'v1',
+  Job: 'batch/v1',
+};
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 function template(kind: TargetKind, name: string, value: string): Obj {
@@ -111,6 +138,7 @@ function template(kind: TargetKind, name: string, value: string): Obj {
     case 'Secret':
       return { type: 'Opaque', data: { key: b64(value), other: b64('x') } };
     case 'Deployment':
+    case 'ReplicaSet':
       return {
         metadata: { labels: { app: name } },
         spec: {
@@ -118,6 +146,12 @@ function template(kind: TargetKind, name: string, value: string): Obj {
           selector: { matchLabels: { app: name } },
           template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: `nginx:${value}` }] } },
         },
+      };
+    case 'Job':
+      // The server defaults the selector and the pod template's labels (controller-uid); the template is immutable.
+      return {
+        metadata: { labels: { app: name } },
+        spec: { backoffLimit: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: `busybox:${value}`, command: ['true'] }] } } },
       };
     case 'Service':
       return { spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } };
@@ -148,6 +182,8 @@ function overrideArb(kind: TargetKind): fc.Arbitrary<Obj> {
       { path: '/spec/template/spec/containers/0/image', value: 'nginx:override' },
       { op: 'add', path: '/spec/template/spec/containers/0/args', value: ['--flag'] },
     ),
+    ReplicaSet: fc.constantFrom({ path: '/spec/replicas', value: 3 }, { path: '/spec/template/spec/containers/0/image', value: 'nginx:override' }),
+    Job: fc.constantFrom({ path: '/spec/backoffLimit', value: 4 }, { op: 'add', path: '/spec/parallelism', value: 2 }),
     Service: fc.constantFrom({ op: 'add', path: '/spec/ports/-', value: { name: 'extra', port: 81, protocol: 'TCP' } }),
     ServiceAccount: fc.constantFrom({ path: '/automountServiceAccountToken', value: true }),
   };
@@ -210,7 +246,7 @@ function buildCase(name: string, ns: string, spec: CaseSpec): OracleCase {
       const list = (members[r.preexisting.cluster] ??= [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]);
       const own = template(r.kind, objName, 'preexisting');
       list.push({
-        apiVersion: r.kind === 'Deployment' ? 'apps/v1' : 'v1',
+        apiVersion: API_VERSION[r.kind],
         kind: r.kind,
         ...own,
         metadata: {
@@ -235,4 +271,171 @@ export function generatedCases(seed: number, count: number): OracleCase[] {
 /** The case as YAML files: what a user would keep in a folder (for the engine's workspace). */
 export function caseFiles(c: OracleCase): Record<string, string> {
   return { [`oracle://${encodeURIComponent(c.name)}/case.yaml`]: c.host.map((o) => '---\n' + stringify(o)).join('') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated cases with ReplicaSchedulingPreferences (and Jobs beside them)
+
+const prefArb: fc.Arbitrary<Obj> = fc
+  .record({
+    weight: fc.integer({ min: 0, max: 3 }),
+    minReplicas: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    maxReplicas: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+  })
+  .map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)));
+
+const rspClustersArb: fc.Arbitrary<Obj> = fc.oneof(
+  fc.constant({}),
+  prefArb.map((p) => ({ '*': p })),
+  fc.uniqueArray(fc.tuple(fc.constantFrom(...CLUSTERS), prefArb), { selector: (t) => t[0], minLength: 1, maxLength: 3 }).map((ts) => Object.fromEntries(ts)),
+);
+
+interface RspCaseSpec {
+  namespacePlacement: Obj;
+  target: 'Deployment' | 'ReplicaSet';
+  placement: Obj;
+  overrides: { cluster: string; ops: Obj[] }[];
+  rsp: { totalReplicas: number; rebalance: boolean; intersectWithClusterSelector: boolean; clusters: Obj };
+  job?: { placement: Obj; override?: { cluster: string; ops: Obj[] } };
+}
+
+const rspCaseArb: fc.Arbitrary<RspCaseSpec> = fc.record({
+  namespacePlacement: placementArb,
+  target: fc.constantFrom<'Deployment' | 'ReplicaSet'>('Deployment', 'ReplicaSet'),
+  placement: placementArb,
+  overrides: fc.uniqueArray(
+    fc.record({
+      cluster: fc.constantFrom(...CLUSTERS),
+      ops: fc.array(fc.constantFrom<Obj>({ path: '/spec/replicas', value: 7 }, { op: 'add', path: '/metadata/labels/tier', value: 'override' }), { minLength: 0, maxLength: 2 }),
+    }),
+    { selector: (o) => o.cluster, maxLength: 2 },
+  ),
+  rsp: fc.record({
+    totalReplicas: fc.integer({ min: 0, max: 12 }),
+    rebalance: fc.boolean(),
+    intersectWithClusterSelector: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    clusters: rspClustersArb,
+  }),
+  job: fc.option(
+    fc.record({
+      placement: placementArb,
+      override: fc.option(fc.record({ cluster: fc.constantFrom(...CLUSTERS), ops: overrideArb('Job').map((o) => [o]) }), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
+});
+
+function federated(kind: string, name: string, ns: string, template: Obj, placement: Obj, overrides: { cluster: string; ops: Obj[] }[]): Obj {
+  return {
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: `Federated${kind}`,
+    metadata: { name, namespace: ns },
+    spec: {
+      template,
+      placement,
+      ...(overrides.length ? { overrides: overrides.map((o) => ({ clusterName: o.cluster, clusterOverrides: o.ops })) } : {}),
+    },
+  };
+}
+
+export function rspObject(ns: string, name: string, targetKind: string, spec: Obj): Obj {
+  return { apiVersion: 'scheduling.kubefed.io/v1alpha1', kind: 'ReplicaSchedulingPreference', metadata: { name, namespace: ns }, spec: { targetKind, ...spec } };
+}
+
+function buildRspCase(name: string, ns: string, s: RspCaseSpec): OracleCase {
+  const host: Obj[] = [{ apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: s.namespacePlacement } }];
+  host.push(federated(s.target, 'web', ns, template(s.target, 'web', '1.27'), s.placement, s.overrides));
+  const { intersectWithClusterSelector, ...rsp } = s.rsp;
+  host.push(rspObject(ns, 'web', `Federated${s.target}`, { ...rsp, ...(intersectWithClusterSelector ? { intersectWithClusterSelector } : {}) }));
+  if (s.job) host.push(federated('Job', 'job', ns, template('Job', 'job', '1.36'), s.job.placement, s.job.override ? [s.job.override] : []));
+  return { name, host, members: {} };
+}
+
+/** `count` generated RSP cases from `seed`. */
+export function generatedRspCases(seed: number, count: number): OracleCase[] {
+  return fc.sample(rspCaseArb, { seed, numRuns: count }).map((s, i) => buildRspCase(`rsp seed ${seed}#${i}`, `oracle-rsp-${seed}-${i}`, s));
+}
+
+/**
+ * Fixed cases: an RSP whose namespace is placed in fewer clusters than the RSP schedules onto
+ * (KubeFed schedules over every ready cluster; the namespace placement then keeps the
+ * deployment out of the others), and a Job in every cluster.
+ */
+export function fixedCases(): OracleCase[] {
+  const ns = 'oracle-rsp-narrow';
+  return [
+    {
+      name: 'rsp with a narrower namespace placement',
+      members: {},
+      host: [
+        { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusters: [{ name: 'cluster1' }, { name: 'cluster2' }] } } },
+        federated('Deployment', 'web', ns, template('Deployment', 'web', '1.27'), { clusterSelector: {} }, []),
+        rspObject(ns, 'web', 'FederatedDeployment', { totalReplicas: 9, clusters: { cluster1: { weight: 1 }, cluster2: { weight: 1 }, cluster3: { weight: 1 } } }),
+        federated('Job', 'job', ns, template('Job', 'job', '1.36'), { clusterSelector: {} }, [{ cluster: 'cluster2', ops: [{ path: '/spec/backoffLimit', value: 3 }] }]),
+      ],
+    },
+  ];
+}
+
+/**
+ * The reference's known differences as multi-step cases (create, edit, judge again):
+ * (2) an override that fails once the object exists in that cluster; (3) an override of
+ * /metadata/annotations as a whole against annotations added in the member; (5) an RSP that
+ * drops a cluster (its write-back keeps `clusterSelector: {}`, and an empty override entry for
+ * the cluster); (6) a new generation that changes nothing for some cluster.
+ */
+export function stepCases(): OracleCase[] {
+  const cm = (ns: string, data: Obj, overrides: { cluster: string; ops: Obj[] }[] = [], placement: Obj = two) =>
+    federated('ConfigMap', 'app', ns, { data }, placement, overrides);
+  const ns2 = 'oracle-step-failing';
+  const ns3 = 'oracle-step-annotations';
+  const ns5 = 'oracle-step-rsp';
+  const ns6 = 'oracle-step-generation';
+  const memberEdit = (ns: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: ns, annotations: { 'member/added': 'yes' } } });
+  const wholeAnnotations = { cluster: 'cluster2', ops: [{ op: 'replace', path: '/metadata/annotations', value: { from: 'override' } }] };
+  const rsp = (clusters: Obj) => rspObject(ns5, 'web', 'FederatedDeployment', { totalReplicas: 6, clusters });
+  const web = federated('Deployment', 'web', ns5, template('Deployment', 'web', '1.27'), { clusterSelector: {} }, []);
+  return [
+    {
+      name: 'step (2): an override fails after the object exists',
+      members: {},
+      host: [fedNs(ns2, two), cm(ns2, { key: 'v1' })],
+      steps: [{ name: 'failing override', host: [fedNs(ns2, two), cm(ns2, { key: 'v2' }, [{ cluster: 'cluster2', ops: [{ op: 'remove', path: '/metadata/annotations/not-there' }] }])] }],
+    },
+    {
+      name: 'step (3): member annotations and an override of /metadata/annotations',
+      members: {},
+      host: [fedNs(ns3, two), cm(ns3, { key: 'v1' }, [wholeAnnotations])],
+      steps: [
+        {
+          name: 'annotations added in the members, then a new generation',
+          host: [fedNs(ns3, two), cm(ns3, { key: 'v2' }, [wholeAnnotations])],
+          members: { cluster1: [memberEdit(ns3)], cluster2: [memberEdit(ns3)] },
+        },
+      ],
+    },
+    {
+      name: 'step (5): an RSP drops a cluster',
+      members: {},
+      host: [fedNs(ns5, { clusterSelector: {} }), web, rsp({ cluster1: { weight: 1 }, cluster2: { weight: 1 }, cluster3: { weight: 1 } })],
+      steps: [
+        {
+          name: 'cluster3 left out of the RSP',
+          host: [fedNs(ns5, { clusterSelector: {} }), web, rsp({ cluster1: { weight: 1 }, cluster2: { weight: 2 } })],
+          fromHost: [`FederatedDeployment/${ns5}/web`],
+        },
+      ],
+    },
+    {
+      name: 'step (6): a new generation that changes nothing in some clusters',
+      members: {},
+      host: [fedNs(ns6, { clusterSelector: {} }), cm(ns6, { key: 'v1' }, [], { clusterSelector: {} })],
+      steps: [
+        {
+          name: 'only cluster3 gets a new override',
+          host: [fedNs(ns6, { clusterSelector: {} }), cm(ns6, { key: 'v1' }, [{ cluster: 'cluster3', ops: [{ path: '/data/key', value: 'v3' }] }], { clusterSelector: {} })],
+        },
+      ],
+    },
+  ];
 }
