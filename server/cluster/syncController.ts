@@ -27,6 +27,8 @@ import { HostWatcher } from './hostWatch.ts';
 import { propagate } from './propagate.ts';
 import { ensureDeletion } from './syncDeletion.ts';
 import { VersionStore } from './versionStore.ts';
+import { EventWriter } from './eventWriter.ts';
+import { syncEvents, type SyncEvent } from '../engine/syncEvents.ts';
 import { MemberWatcher, type MemberEvent, type MemberTarget } from './memberWatch.ts';
 import { recordedFor, versionObjectRef, versionRecord } from '../engine/versions.ts';
 
@@ -67,6 +69,7 @@ export class SyncController {
   private readonly delays: typeof SYNC_DELAYS;
   private readonly versions: VersionStore;
   private readonly members: MemberWatcher;
+  private readonly events: EventWriter;
   /** Target type (`apiVersion|kind`) -> its federated type, from the enabled FederatedTypeConfigs. */
   private federatedOf = new Map<string, { apiVersion: string; kind: string; namespace: boolean }>();
   /** Reconciles finished (for logs and tests). */
@@ -75,6 +78,7 @@ export class SyncController {
   constructor(private readonly opt: SyncControllerOptions) {
     this.delays = { ...SYNC_DELAYS, ...opt.delays };
     this.versions = new VersionStore(opt.host, opt.log);
+    this.events = new EventWriter(opt.host, opt.log);
     this.members = new MemberWatcher(opt.connections, (e) => this.onMember(e), opt.log);
     this.watcher = new HostWatcher(opt.host, { kubefedNamespace: opt.kubefedNamespace, onChange: (k) => this.onChange(k) });
   }
@@ -262,13 +266,14 @@ export class SyncController {
     const signal = this.ctrl.signal;
     if (meta(obj).deletionTimestamp) {
       this.versions.forget(versionObjectRef('v1beta1', obj, res.targetKind));
-      return ensureDeletion({ res, federated: obj, info, host: this.opt.host, connections: this.opt.connections, ws: this.ws, policy: this.policy(), ready, signal, log: this.opt.log });
+      return ensureDeletion({ res, federated: obj, info, host: this.opt.host, connections: this.opt.connections, ws: this.ws, policy: this.policy(), ready, signal, log: this.opt.log, record: (evs) => this.events.record(obj, evs, signal) });
     }
     const current = await this.ensureFinalizer(key, obj, info);
     const entries: { cluster: string; status: string | null }[] = [];
     const stored = this.versions.get(versionObjectRef('v1beta1', current, res.targetKind));
     const recorded = recordedFor(current, stored);
     const written: Record<string, string> = {};
+    const events: SyncEvent[] = [];
     if (ready.length) {
       // Like KubeFed's full PUT, the apply takes fields over from other managers (KubeFed's own among them).
       const report = await propagate({ workspace: this.ws, connections: this.opt.connections, only: new Set([res.id]), clusters: ready, adopt: this.adopt, hostCluster: this.opt.hostCluster, fieldManager: this.opt.fieldManager, recordedVersion: (c) => recorded[c] ?? null, forceConflicts: true, signal });
@@ -276,6 +281,7 @@ export class SyncController {
       for (const o of report.outcomes) {
         entries.push({ cluster: o.cluster, status: dispatchedStatus(o.action === 'prune' ? 'none' : o.action, o.status, o.result !== 'failed') });
         if (o.version) written[o.cluster] = o.version;
+        events.push(...syncEvents(o, o.target));
         if (o.result === 'failed') this.opt.log(`${res.kind} ${res.namespace ? `${res.namespace}/` : ''}${res.name} in ${o.cluster}: ${o.status}: ${o.message ?? ''}`);
       }
     }
@@ -283,7 +289,9 @@ export class SyncController {
     for (const c of notReady) {
       const plan = planCluster(res, { name: c, object: null, failure: { status: 'ClusterNotReady', message: `cluster ${c} is not Ready` } }, this.policy(), (r, cl) => this.ws.render(r, cl));
       entries.push({ cluster: c, status: plan.status });
+      if (plan.status === 'ClusterNotReady') events.push(...syncEvents({ cluster: c, action: 'none', result: 'failed', status: plan.status }, plan.target));
     }
+    await this.events.record(current, events, signal);
     const status = statusOfPlans(entries);
     await this.writeStatus(current, info, status);
     return nextAfter(status.clusters);

@@ -131,12 +131,23 @@ test('propagates, writes status, follows placement and deletion, stops on SIGTER
     await send(fed, 'PUT', FCM(ns, 'web'), host);
     await until('the copy in cluster3 deleted', async () => ((await read(fed, 'cluster3', paths.configMap(ns, 'web'))) === null ? true : undefined), 30_000, c);
     assert.equal((await read(fed, 'cluster2', paths.configMap(ns, 'web')))?.data.color, 'green');
+    // Events with KubeFed's reasons on the federated object.
+    const events = await until('the events of the placement change', async () => {
+      const list = (await send(fed, 'GET', `/api/v1/namespaces/${ns}/events`)).items.filter((e: Obj) => e.involvedObject.kind === 'FederatedConfigMap' && e.involvedObject.name === 'web');
+      return list.some((e: Obj) => e.reason === 'DeleteInCluster') ? list : undefined;
+    }, 30_000, c);
+    const messages = events.map((e: Obj) => `${e.type} ${e.reason} ${e.message}`);
+    assert.ok(messages.includes(`Normal CreateInCluster Creating ConfigMap "${ns}/web" in cluster "cluster2"`), messages.join('\n'));
+    assert.ok(messages.includes(`Normal DeleteInCluster Deleting ConfigMap "${ns}/web" in cluster "cluster3"`), messages.join('\n'));
+    assert.equal(events[0].source.component, 'federatedconfigmap-controller');
     await until('the status after the placement change', async () => propagated(await read(fed, 'cluster1', FCM(ns, 'web')), ['cluster1', 'cluster2']), 40_000, c);
 
     // Deletion: the member copies go, then the finalizer, then the federated object.
     await send(fed, 'DELETE', FCM(ns, 'web'));
     await until('the federated object gone', async () => ((await read(fed, 'cluster1', FCM(ns, 'web'))) === null ? true : undefined), 40_000, c);
     for (const cluster of ['cluster1', 'cluster2', 'cluster3']) assert.equal(await read(fed, cluster, paths.configMap(ns, 'web')), null, `${cluster}: copy deleted`);
+    const deletions = (await send(fed, 'GET', `/api/v1/namespaces/${ns}/events`)).items.filter((e: Obj) => e.involvedObject.name === 'web' && e.reason === 'DeleteInCluster').map((e: Obj) => e.message);
+    assert.ok(deletions.includes(`Deleting ConfigMap "${ns}/web" in cluster "cluster1"`), deletions.join('\n'));
   } finally {
     const code = await stopChild(c);
     assert.equal(code, 0, c.log());
