@@ -91,7 +91,7 @@ async function settled(it: Item): Promise<Obj | undefined> {
   return pv;
 }
 
-async function waitSettled(ns: string, items: Item[], who: string, child?: Child): Promise<Obj[]> {
+async function waitSettled(items: Item[], who: string, child?: Child): Promise<Obj[]> {
   return Promise.all(items.map((it) => until(`${who}: ${it.body.kind} ${it.body.metadata.name} settled with the engine's versions`, () => settled(it), 90_000, child)));
 }
 
@@ -145,7 +145,7 @@ test('PropagatedVersions agree with KubeFed\'s; switching controllers both ways 
   for (const it of items) await send('POST', it.fedPath.replace(/\/[^/]+$/, ''), it.body);
 
   // 1. KubeFed propagates; its PropagatedVersions are what the engine computes.
-  const pvs = await waitSettled(ns, items, 'KubeFed');
+  const pvs = await waitSettled(items, 'KubeFed');
   for (const [i, pv] of pvs.entries()) {
     const obj = (await read(fed, fed.hostCluster, items[i]!.fedPath))!;
     assert.deepEqual(pv.metadata.ownerReferences, [{ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, uid: obj.metadata.uid }]);
@@ -160,6 +160,7 @@ test('PropagatedVersions agree with KubeFed\'s; switching controllers both ways 
   await fed.stopKubefedController();
   await lockStale();
   const ours = startController(fed, ['--leader-elect-retry-period', '1s']);
+  let code: number | null;
   try {
     await until('kfed controller leading', async () => (ours.log().includes('leading: reconciling') ? true : undefined), 30_000, ours);
     await until('the propagated versions read', async () => (/read \d+ propagated versions/.test(ours.log()) ? true : undefined), 30_000, ours);
@@ -175,16 +176,17 @@ test('PropagatedVersions agree with KubeFed\'s; switching controllers both ways 
     };
     await edit(1, (o) => (o.spec.template.data = { color: 'red', html: '<i>&</i>' }));
     await edit(2, (o) => (o.spec.template.spec.template.spec.containers[0].image = 'nginx:1.28'));
-    await waitSettled(ns, items, 'kfed controller', ours);
+    await waitSettled(items, 'kfed controller', ours);
     assert.equal((await read(fed, 'cluster1', paths.configMap(ns, 'web')))!.data.color, 'red');
     assert.equal((await read(fed, 'cluster2', paths.configMap(ns, 'web')))!.data.color, 'green', 'the override still applies');
     items.push(...mine);
   } finally {
-    assert.equal(await stopChild(ours), 0, ours.log());
+    code = await stopChild(ours); // (asserted below, so that an earlier failure is the one reported)
   }
+  assert.equal(code, 0, `kfed controller exited with ${code}\n${ours.log()}`);
 
   // 4. Back to KubeFed: it takes kfed controller's versions and updates nothing.
-  await waitSettled(ns, items, 'kfed controller (before switching back)');
+  await waitSettled(items, 'kfed controller (before switching back)');
   const beforeKubefed = await memberVersions(items);
   await fed.startKubefedController();
   await sentinels(ns, 'b');
