@@ -58,6 +58,8 @@ export interface RequestOptions {
   contentType?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Return the body as text instead of parsing JSON (e.g. /healthz). */
+  raw?: boolean;
 }
 
 export interface ClientOptions {
@@ -234,6 +236,7 @@ export class ClusterClient {
       return this.request(method, path, opt, true);
     }
     if (result.status >= 200 && result.status < 300) {
+      if (opt.raw) return result.body as T;
       if (!result.body) return {} as T;
       try {
         return JSON.parse(result.body) as T;
@@ -360,13 +363,13 @@ export class ClusterClient {
    */
   async watch(
     info: ResourceInfo,
-    opt: { namespace?: string; resourceVersion?: string; timeoutSeconds?: number; signal?: AbortSignal },
+    opt: { namespace?: string; resourceVersion?: string; timeoutSeconds?: number; labelSelector?: string; signal?: AbortSignal },
     onEvent: (type: string, obj: JsonObject) => void,
   ): Promise<void> {
     if (opt.signal?.aborted) throw new ApiError('cancelled', 'cancelled');
     const auth = await this.auth();
     const path = resourcePath(info, opt.namespace);
-    const query = { watch: 1, allowWatchBookmarks: true, resourceVersion: opt.resourceVersion, timeoutSeconds: opt.timeoutSeconds ?? 300 };
+    const query = { watch: 1, allowWatchBookmarks: true, resourceVersion: opt.resourceVersion, timeoutSeconds: opt.timeoutSeconds ?? 300, labelSelector: opt.labelSelector };
     await new Promise<void>((resolve, reject) => {
       const mod = auth.protocol === 'http:' ? http : https;
       const onAbort = () => {
@@ -407,8 +410,8 @@ export class ClusterClient {
   }
 
   /** A list with the collection's resourceVersion (to watch from). */
-  async listWithVersion(info: ResourceInfo, opt: { namespace?: string; signal?: AbortSignal } = {}): Promise<{ items: JsonObject[]; resourceVersion: string }> {
-    const page = await this.request<JsonObject>('GET', resourcePath(info, opt.namespace), { signal: opt.signal });
+  async listWithVersion(info: ResourceInfo, opt: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {}): Promise<{ items: JsonObject[]; resourceVersion: string }> {
+    const page = await this.request<JsonObject>('GET', resourcePath(info, opt.namespace), { signal: opt.signal, query: { labelSelector: opt.labelSelector } });
     const items = Array.isArray(page.items) ? page.items.filter(isObject).map((o) => withType(o, info)) : [];
     const md = page.metadata;
     return { items, resourceVersion: isObject(md) && typeof md.resourceVersion === 'string' ? md.resourceVersion : '' };

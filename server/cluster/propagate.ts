@@ -16,6 +16,7 @@ import type { Era } from '../engine/model.ts';
 import type { JsonObject } from '../engine/json.ts';
 import { deepEqual, isObject } from '../engine/json.ts';
 import { MANAGED_LABEL, FEDERATED_RESOURCE_ANNOTATION } from '../engine/managed.ts';
+import { objectVersion } from '../engine/sync.ts';
 import { isReported, pruneScope, prunedFor, pruneTargetTypes, type ClusterPlan } from '../engine/plan.ts';
 import { describeRef, isNamespaceTarget, resourceKeyOf, sourceOf, targetRefOf, type ObjectRef } from '../engine/targets.ts';
 import { ApiError, apiVersionOf, type Connections, type ResourceInfo } from './client.ts';
@@ -49,6 +50,8 @@ export interface Outcome {
   conflicts?: { manager: string; field: string }[];
   /** Warning events KubeFed records while rendering (AnnotationsNotSupported, FinalizersNotSupported). */
   events?: string[];
+  /** Created or updated (not a dry run): the version of the object written (`gen:N` / `rv:X`), as KubeFed records it. */
+  version?: string;
 }
 
 export interface ClusterSummary {
@@ -99,6 +102,8 @@ export interface PropagateOptions {
   clusterConcurrency?: number;
   /** The KubeFed host cluster: its own namespaces are never deleted, only unlabeled (semantics §7). */
   hostCluster?: string;
+  /** The version a controller recorded for a resource in a cluster (PropagatedVersion): a managed object at that version is not updated. */
+  recordedVersion?: (cluster: string, resourceId: string) => string | null;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
   /** Request timeout in ms, for hints. */
@@ -214,7 +219,7 @@ function outcomeOfNone(s: ClusterSession, res: FederatedResource, plan: ClusterP
 
 async function propagateCluster(cluster: string, resources: FederatedResource[], opt: PropagateOptions, emit: Emit): Promise<ClusterSummary> {
   const ws = opt.workspace;
-  const s = new ClusterSession(cluster, opt.connections, ws, { adopt: !!opt.adopt, hostCluster: opt.hostCluster }, {
+  const s = new ClusterSession(cluster, opt.connections, ws, { adopt: !!opt.adopt, hostCluster: opt.hostCluster, recordedVersion: opt.recordedVersion }, {
     concurrency: opt.concurrency,
     signal: opt.signal,
     timeoutMs: opt.timeoutMs,
@@ -273,7 +278,7 @@ async function execute(s: ClusterSession, res: FederatedResource, obs: Observati
       const out = await s.sem.run(() => c.apply(info!, body, { dryRun: opt.dryRun, force: opt.forceConflicts, fieldManager: opt.fieldManager, signal }), signal);
       s.live!.remember(ref, out);
       const result: PropagateResult = !live ? 'created' : plan.adopting ? 'adopted' : unchanged(live, out, !!opt.dryRun) ? 'unchanged' : 'updated';
-      return { ...base, action, result, status: '' };
+      return { ...base, action, result, status: '', ...(opt.dryRun ? {} : { version: objectVersion(out) }) };
     }
     if (plan.operation === 'removeManagedLabel') {
       await s.sem.run(() => c.mergePatch(info!, ref.namespace, ref.name, unlabelPatch(), { dryRun: opt.dryRun, fieldManager: opt.fieldManager, signal }), signal);

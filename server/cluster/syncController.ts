@@ -26,6 +26,11 @@ import { ApiError, resourcePath, type ClusterClient, type Connections, type Reso
 import { HostWatcher } from './hostWatch.ts';
 import { propagate } from './propagate.ts';
 import { ensureDeletion } from './syncDeletion.ts';
+import { VersionStore } from './versionStore.ts';
+import { EventWriter } from './eventWriter.ts';
+import { syncEvents, type SyncEvent } from '../engine/syncEvents.ts';
+import { MemberWatcher, type MemberEvent, type MemberTarget } from './memberWatch.ts';
+import { recordedFor, versionObjectRef, versionRecord } from '../engine/versions.ts';
 
 export interface SyncControllerOptions {
   host: ClusterClient;
@@ -62,11 +67,19 @@ export class SyncController {
   private adopt = true;
   private hostError: string | undefined = '';
   private readonly delays: typeof SYNC_DELAYS;
+  private readonly versions: VersionStore;
+  private readonly members: MemberWatcher;
+  private readonly events: EventWriter;
+  /** Target type (`apiVersion|kind`) -> its federated type, from the enabled FederatedTypeConfigs. */
+  private federatedOf = new Map<string, { apiVersion: string; kind: string; namespace: boolean }>();
   /** Reconciles finished (for logs and tests). */
   reconciles = 0;
 
   constructor(private readonly opt: SyncControllerOptions) {
     this.delays = { ...SYNC_DELAYS, ...opt.delays };
+    this.versions = new VersionStore(opt.host, opt.log);
+    this.events = new EventWriter(opt.host, opt.log);
+    this.members = new MemberWatcher(opt.connections, (e) => this.onMember(e), opt.log);
     this.watcher = new HostWatcher(opt.host, { kubefedNamespace: opt.kubefedNamespace, onChange: (k) => this.onChange(k) });
   }
 
@@ -77,6 +90,7 @@ export class SyncController {
 
   async start(): Promise<void> {
     this.adopt = await this.readAdoptResources();
+    await this.versions.load(this.ctrl.signal);
     this.watcher.start();
     this.running = this.loop();
     const every = this.opt.resyncMs ?? 0;
@@ -91,6 +105,7 @@ export class SyncController {
     this.ctrl.abort();
     this.wake?.();
     await this.running;
+    await this.members.stop();
   }
 
   /** KubeFedConfig `kubefed` spec.syncController.adoptResources (default Enabled). */
@@ -130,8 +145,36 @@ export class SyncController {
     }
   }
 
+  /** Member watches follow the Ready clusters and the enabled types. */
+  private syncMembers(): void {
+    const { typeConfigs } = this.watcher.controlPlane();
+    const targets: MemberTarget[] = [];
+    this.federatedOf = new Map();
+    for (const ftc of typeConfigs) {
+      const spec = isObject(ftc.spec) ? ftc.spec : {};
+      const t = isObject(spec.targetType) ? spec.targetType : undefined;
+      const f = isObject(spec.federatedType) ? spec.federatedType : undefined;
+      if (!t || !f || spec.propagation === 'Disabled' || typeof t.kind !== 'string' || typeof f.kind !== 'string') continue;
+      const target = { apiVersion: t.group ? `${String(t.group)}/${String(t.version)}` : String(t.version), kind: t.kind };
+      targets.push(target);
+      this.federatedOf.set(`${target.apiVersion}|${target.kind}`, { apiVersion: `${String(f.group)}/${String(f.version)}`, kind: f.kind, namespace: t.kind === 'Namespace' && !t.group });
+    }
+    this.members.sync(this.readyClusters().ready, targets);
+  }
+
+  /** A managed object changed in a member: its federated object again, after KubeFed's retry delay. */
+  private onMember(e: MemberEvent): void {
+    const fed = this.federatedOf.get(`${e.target.apiVersion}|${e.target.kind}`);
+    if (!fed) return;
+    const key = hostRefKey({ apiVersion: fed.apiVersion, kind: fed.kind, namespace: fed.namespace ? e.name : e.namespace, name: e.name });
+    if (!this.watcher.object(key)) return; // no federated object (KubeFed would unlabel a possible orphan: not done here)
+    this.queue.addAfter(key, this.delays.recheckMs, Date.now());
+    this.wake?.();
+  }
+
   /** KubeFedClusters changed readiness or labels: everything again, after KubeFed's delays. */
   private onClusters(): void {
+    this.syncMembers();
     const clusters = this.watcher.controlPlane().clusters;
     const print = JSON.stringify(clusters.map((c) => [meta(c).name, meta(c).labels ?? null, isClusterReady(c.status)]).sort());
     const before = this.clusterPrint;
@@ -222,22 +265,48 @@ export class SyncController {
     const { ready, notReady } = this.readyClusters();
     const signal = this.ctrl.signal;
     if (meta(obj).deletionTimestamp) {
-      return ensureDeletion({ res, federated: obj, info, host: this.opt.host, connections: this.opt.connections, ws: this.ws, policy: this.policy(), ready, signal, log: this.opt.log });
+      this.versions.forget(versionObjectRef('v1beta1', obj, res.targetKind));
+      return ensureDeletion({ res, federated: obj, info, host: this.opt.host, connections: this.opt.connections, ws: this.ws, policy: this.policy(), ready, signal, log: this.opt.log, record: (evs) => this.events.record(obj, evs, signal) });
     }
     const current = await this.ensureFinalizer(key, obj, info);
     const entries: { cluster: string; status: string | null }[] = [];
+    const stored = this.versions.get(versionObjectRef('v1beta1', current, res.targetKind));
+    const recorded = recordedFor(current, stored);
+    const written: Record<string, string> = {};
+    const events: SyncEvent[] = [];
     if (ready.length) {
-      const report = await propagate({ workspace: this.ws, connections: this.opt.connections, only: new Set([res.id]), clusters: ready, adopt: this.adopt, hostCluster: this.opt.hostCluster, fieldManager: this.opt.fieldManager, signal });
+      // Like KubeFed's full PUT, the apply takes fields over from other managers (KubeFed's own among them).
+      const report = await propagate({ workspace: this.ws, connections: this.opt.connections, only: new Set([res.id]), clusters: ready, adopt: this.adopt, hostCluster: this.opt.hostCluster, fieldManager: this.opt.fieldManager, recordedVersion: (c) => recorded[c] ?? null, forceConflicts: true, signal });
       if (report.cancelled) return 'done';
-      for (const o of report.outcomes) entries.push({ cluster: o.cluster, status: dispatchedStatus(o.action === 'prune' ? 'none' : o.action, o.status, o.result !== 'failed') });
+      for (const o of report.outcomes) {
+        entries.push({ cluster: o.cluster, status: dispatchedStatus(o.action === 'prune' ? 'none' : o.action, o.status, o.result !== 'failed') });
+        if (o.version) written[o.cluster] = o.version;
+        events.push(...syncEvents(o, o.target));
+        if (o.result === 'failed') this.opt.log(`${res.kind} ${res.namespace ? `${res.namespace}/` : ''}${res.name} in ${o.cluster}: ${o.status}: ${o.message ?? ''}`);
+      }
     }
+    await this.recordVersions(current, res, stored, written);
     for (const c of notReady) {
       const plan = planCluster(res, { name: c, object: null, failure: { status: 'ClusterNotReady', message: `cluster ${c} is not Ready` } }, this.policy(), (r, cl) => this.ws.render(r, cl));
       entries.push({ cluster: c, status: plan.status });
+      if (plan.status === 'ClusterNotReady') events.push(...syncEvents({ cluster: c, action: 'none', result: 'failed', status: plan.status }, plan.target));
     }
+    await this.events.record(current, events, signal);
     const status = statusOfPlans(entries);
     await this.writeStatus(current, info, status);
     return nextAfter(status.clusters);
+  }
+
+  /** Writes the object's PropagatedVersion when it changed (a failure is only logged: versions only save updates). */
+  private async recordVersions(obj: JsonObject, res: FederatedResource, stored: JsonObject | null, written: Record<string, string>): Promise<void> {
+    if (!this.versions.available) return;
+    const rec = versionRecord({ federatedObject: obj, targetKind: res.targetKind, stored, selectedClusters: res.placement.selected, newVersions: written });
+    if (!rec) return;
+    try {
+      await this.versions.write(rec, this.ctrl.signal);
+    } catch (e) {
+      if (!this.ctrl.signal.aborted) this.opt.log(`recording the versions of ${res.kind} ${res.namespace}/${res.name}: ${(e as Error).message}`);
+    }
   }
 
   /** Adds the sync controller's finalizer (a merge patch guarded by resourceVersion); the object as it is then. */

@@ -18,6 +18,7 @@ import { isNamespaceTarget } from '../engine/targets.ts';
 import { syncFinalizerPatch, type ReconcileNext } from '../engine/reconcile.ts';
 import { ApiError, type ClusterClient, type Connections, type ResourceInfo } from './client.ts';
 import { ClusterSession, type Observation } from './session.ts';
+import { syncEvents, type SyncEvent } from '../engine/syncEvents.ts';
 import { unlabelPatch } from './propagate.ts';
 
 export interface DeletionInput {
@@ -34,6 +35,8 @@ export interface DeletionInput {
   ready: readonly string[];
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Records Events on the federated object (KubeFed's reasons). */
+  record?: (events: SyncEvent[]) => Promise<void>;
 }
 
 interface Read {
@@ -59,6 +62,7 @@ async function readClusters(d: DeletionInput): Promise<Read> {
 }
 
 async function execute(d: DeletionInput, flow: DeletionFlowResult, read: Read): Promise<void> {
+  const events: SyncEvent[] = [];
   await Promise.all(
     Object.entries(flow.actions).map(async ([cluster, action]) => {
       const o = read.observed.get(cluster);
@@ -68,13 +72,16 @@ async function execute(d: DeletionInput, flow: DeletionFlowResult, read: Read): 
       try {
         if (action === 'delete') await c.delete(o.obs.info, ref.namespace, ref.name, { signal: d.signal, options: flow.deleteOptions as JsonObject | undefined });
         else await c.mergePatch(o.obs.info, ref.namespace, ref.name, unlabelPatch(), { signal: d.signal });
+        events.push(...syncEvents({ cluster, action: action === 'delete' ? 'delete' : 'removeManagedLabel', result: 'done', status: '' }, ref));
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) return;
         if (e instanceof ApiError && e.kind === 'cancelled') throw e;
         d.log(`deleting ${d.res.kind} ${d.res.namespace}/${d.res.name} in ${cluster}: ${(e as Error).message}`);
+        events.push(...syncEvents({ cluster, action: action === 'delete' ? 'delete' : 'removeManagedLabel', result: 'failed', status: '', message: (e as Error).message }, ref));
       }
     }),
   );
+  if (events.length) await d.record?.(events);
 }
 
 async function removeFinalizer(d: DeletionInput): Promise<void> {

@@ -30,9 +30,10 @@ function equalFoldOk(body: string): boolean {
  * GetClusterHealthStatus: the status computed from one probe. `healthz` is the response body, or
  * null / {error: true} / the string 'error' when the request failed.
  */
-export function probeStatus(healthz: string | null | { error: true }, now: string): JsonObject {
+export function probeStatus(healthz: string | null | { error: true }, now: string, error?: string): JsonObject {
   if (healthz === null || typeof healthz !== 'string' || healthz === 'error') {
-    return { conditions: [condition('Offline', 'True', 'ClusterNotReachable', 'cluster is not reachable', now)] };
+    // KubeFed v0.10 appends the error to the message.
+    return { conditions: [condition('Offline', 'True', 'ClusterNotReachable', `cluster is not reachable${error ? `: ${error}` : ''}`, now)] };
   }
   if (equalFoldOk(healthz)) {
     return { conditions: [condition('Ready', 'True', 'ClusterReady', '/healthz responded with ok', now)] };
@@ -89,4 +90,45 @@ export function thresholdStatus(input: ThresholdInput): { status: JsonObject; re
   }
   const resultRun = isClusterReady(status) === isClusterReady(stored) ? input.resultRun + 1 : 1;
   return { status, resultRun };
+}
+
+/** No client could be built for the cluster (KubeFed v0.10 ConfigMalformed). */
+export function malformedStatus(now: string): JsonObject {
+  return { conditions: [condition('ConfigMalformed', 'True', 'ClusterConfigMalformed', "cluster's configuration may be malformed", now)] };
+}
+
+export interface HealthCheckConfig {
+  periodMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+}
+
+/** KubeFed's defaults (pkg/apis/core/v1beta1/defaults). */
+export const DEFAULT_HEALTH_CHECK: HealthCheckConfig = { periodMs: 10_000, timeoutMs: 3_000, failureThreshold: DEFAULT_FAILURE_THRESHOLD, successThreshold: DEFAULT_SUCCESS_THRESHOLD };
+
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go duration ("10s", "1m30s", "500ms") in milliseconds; undefined when it is not one. */
+export function goDurationMs(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v)) return undefined;
+  let ms = 0;
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * UNITS[m[2]!]!;
+  return ms;
+}
+
+/** The KubeFedConfig's spec.clusterHealthCheck, KubeFed's defaults for what it leaves out (or gets wrong). */
+export function healthCheckConfig(kubefedConfig: unknown): HealthCheckConfig {
+  const hc = own(own(kubefedConfig, 'spec'), 'clusterHealthCheck');
+  const positiveInt = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined);
+  const positiveMs = (x: unknown) => {
+    const ms = goDurationMs(x);
+    return ms !== undefined && ms > 0 ? ms : undefined;
+  };
+  return {
+    periodMs: positiveMs(own(hc, 'period')) ?? DEFAULT_HEALTH_CHECK.periodMs,
+    timeoutMs: positiveMs(own(hc, 'timeout')) ?? DEFAULT_HEALTH_CHECK.timeoutMs,
+    failureThreshold: positiveInt(own(hc, 'failureThreshold')) ?? DEFAULT_HEALTH_CHECK.failureThreshold,
+    successThreshold: positiveInt(own(hc, 'successThreshold')) ?? DEFAULT_HEALTH_CHECK.successThreshold,
+  };
 }

@@ -38,7 +38,7 @@ export interface PlanPolicy {
    * Without it (on demand) a managed, selected object is always updated: the apply tells
    * whether anything changed.
    */
-  recordedVersion?: (cluster: string) => string | null;
+  recordedVersion?: (cluster: string, resourceId: string) => string | null;
 }
 
 /** What was read from one member cluster for one resource. */
@@ -131,7 +131,7 @@ export function planCluster(res: FederatedResource, input: ClusterInput, policy:
     createConflict: current && !managed ? current : undefined,
     isHostNamespace: hostNamespace,
     adoptResources: policy.adopt ? 'Enabled' : 'Disabled',
-    recordedVersion: policy.recordedVersion?.(cluster) ?? null,
+    recordedVersion: policy.recordedVersion?.(cluster, res.id) ?? null,
     desired: desired?.object,
     computeError,
   }) as { operation: PlanOperation; status: string | null };
@@ -183,7 +183,7 @@ function planV1alpha1({ res, policy, base, none, failed, current, managed, hostN
     clusterReady: true,
     selected,
     cachedObject: selected ? (current ?? undefined) : managed ? current : undefined,
-    recordedVersion: policy.recordedVersion?.(cluster) ?? null,
+    recordedVersion: policy.recordedVersion?.(cluster, res.id) ?? null,
     desired: desired?.object,
     computeError,
     comparisonField: res.typeConfig.comparisonField,

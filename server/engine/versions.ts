@@ -213,3 +213,73 @@ export function versionObjectRef(era: Era, federatedObject: unknown, targetKind:
   return { apiVersion: 'core.kubefed.io/v1alpha1', kind: 'PropagatedVersion', name: vname, namespace: ns };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// The version record a controller keeps per federated object (VersionManager Get / Update)
+
+/** Template and override versions of a federated object; null when either cannot be computed (KubeFed then skips versions). */
+export function versionHashes(federatedObject: unknown): { templateVersion: string; overrideVersion: string } | null {
+  try {
+    return { templateVersion: templateVersion(federatedObject), overrideVersion: overrideVersion(federatedObject) };
+  } catch {
+    return null;
+  }
+}
+
+export interface VersionRecordInput {
+  /** The federated object (v1beta1). */
+  federatedObject: unknown;
+  /** Its target kind (the version object's name is `<target kind, lower case>-<name>`). */
+  targetKind: string;
+  /** The PropagatedVersion / ClusterPropagatedVersion object recorded so far, or null. */
+  stored: unknown;
+  /** Every cluster the placement selects (ready or not): their unchanged versions are kept. */
+  selectedClusters: readonly string[];
+  /** Cluster -> version of the object written in it this pass (creates and updates only). */
+  newVersions: Readonly<Record<string, string>>;
+}
+
+export interface VersionRecord {
+  ref: VersionObjectRef;
+  status: PropagatedVersionStatus;
+  /** The status differs from the stored one (PropagatedVersionStatusEquivalent): write it. */
+  changed: boolean;
+  /** The object to create when none is stored: owned by the federated object, with the status. */
+  object: Record<string, Json>;
+}
+
+function sameVersions(a: ClusterObjectVersion[], b: ClusterObjectVersion[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.clusterName === b[i]!.clusterName && v.version === b[i]!.version);
+}
+
+/** VersionManager.Update: what the version object of a federated object becomes after a pass, and whether it must be written. */
+export function versionRecord(input: VersionRecordInput): VersionRecord | null {
+  const hashes = versionHashes(input.federatedObject);
+  if (!hashes) return null;
+  const ref = versionObjectRef('v1beta1', input.federatedObject, input.targetKind);
+  const stored = own(input.stored, 'status');
+  const hasStored = input.stored !== null && input.stored !== undefined;
+  const status = mergeVersions({ stored: hasStored ? (stored ?? {}) : null, ...hashes, selectedClusters: input.selectedClusters, newVersions: input.newVersions });
+  const changed =
+    !hasStored ||
+    own(stored, 'templateVersion') !== status.templateVersion ||
+    own(stored, 'overridesVersion') !== status.overridesVersion ||
+    !sameVersions(storedVersions(stored), status.clusterVersions);
+  const md = own(input.federatedObject, 'metadata');
+  const owner: Record<string, Json> = {
+    apiVersion: String(own(input.federatedObject, 'apiVersion') ?? ''),
+    kind: String(own(input.federatedObject, 'kind') ?? ''),
+    name: String(own(md, 'name') ?? ''),
+    uid: String(own(md, 'uid') ?? ''),
+  };
+  const metadata: Record<string, Json> = { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}), ownerReferences: [owner] };
+  const object: Record<string, Json> = { apiVersion: ref.apiVersion, kind: ref.kind, metadata, status: status as unknown as Json };
+  return { ref, status, changed, object };
+}
+
+/** The versions recorded for the clusters of a federated object, usable this pass (empty when its template or overrides changed). */
+export function recordedFor(federatedObject: unknown, stored: unknown): Record<string, string> {
+  const hashes = versionHashes(federatedObject);
+  if (!hashes || stored === null || stored === undefined) return {};
+  return recordedVersions(own(stored, 'status'), hashes.templateVersion, hashes.overrideVersion);
+}

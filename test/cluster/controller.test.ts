@@ -7,7 +7,6 @@
  *   node --test --import tsx test/cluster/controller.test.ts
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { uniqueName, useFederation } from '../clusters/fixtures.ts';
@@ -16,44 +15,15 @@ import { fedConfigMap, fedNamespace, paths, read, yamlDocs, type Obj } from './h
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { run } from '../../server/cli/run.ts';
+import { startController, stopChild, until, type Child } from './controllerChild.ts';
+import { pauseCluster, resumeCluster } from '../clusters/chaos.ts';
+import { overrideVersion, templateVersion } from '../../server/engine/versions.ts';
+import { objectVersion } from '../../server/engine/sync.ts';
 
 const fx = useFederation();
-const ROOT = join(import.meta.dirname, '..', '..');
 const KFNS = 'kube-federation-system';
 const FCM = (ns: string, name: string) => `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedconfigmaps/${name}`;
 const LEASE = `/apis/coordination.k8s.io/v1/namespaces/${KFNS}/leases/kubefed-tools-controller`;
-
-interface Child {
-  proc: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-function startController(fed: Federation, extra: string[] = []): Child {
-  const args = ['--import', 'tsx', join(ROOT, 'server', 'cli', 'main.ts'), 'controller', '--kubeconfig', fed.kubeconfigPath, '--context', fed.hostCluster, ...extra];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stdout!.on('data', (d) => (log += d));
-  proc.stderr!.on('data', (d) => (log += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
-  return { proc, log: () => log, exited };
-}
-
-/** Polls `fn` until it returns a value other than undefined; fails with `what` and the last error after `ms`. */
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000, child?: Child): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}${child ? `\ncontroller log:\n${child.log()}` : ''}`);
-}
 
 async function send(fed: Federation, method: string, path: string, body?: unknown): Promise<Obj> {
   const r = await fed.request(fed.hostCluster, method, path, body);
@@ -73,16 +43,6 @@ async function markClustersReady(fed: Federation, ready = true, clusters = fed.c
     obj.status = { conditions: [{ ...condition, lastProbeTime: now, lastTransitionTime: now }] };
     await send(fed, 'PUT', `${path}/status`, obj);
   }
-}
-
-async function stopChild(c: Child): Promise<number | null> {
-  if (c.proc.exitCode === null) c.proc.kill('SIGTERM');
-  const code = await Promise.race([c.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
-  if (code === 'hung') {
-    c.proc.kill('SIGKILL');
-    assert.fail(`the controller did not stop within 15 s of SIGTERM\n${c.log()}`);
-  }
-  return code;
 }
 
 test('refuses to start while KubeFed\'s own controller-manager holds a fresh ConfigMap lock', { timeout: 60_000 }, async () => {
@@ -133,6 +93,16 @@ test('propagates, writes status, follows placement and deletion, stops on SIGTER
     const host = await until('the host status', async () => propagated(await read(fed, 'cluster1', FCM(ns, 'web')), ['cluster1', 'cluster2', 'cluster3']), 30_000, c);
     assert.deepEqual(host.metadata.finalizers, ['kubefed.io/sync-controller']);
     assert.equal(host.status.conditions.length, 1);
+    // KubeFed's PropagatedVersion: the template and override hashes, the version written in each cluster.
+    const pv = await until('the PropagatedVersion', async () => {
+      const o = await read(fed, 'cluster1', `/apis/core.kubefed.io/v1alpha1/namespaces/${ns}/propagatedversions/configmap-web`);
+      return o?.status?.clusterVersions?.length === 3 ? o : undefined;
+    }, 30_000, c);
+    assert.deepEqual([pv.status.templateVersion, pv.status.overridesVersion], [templateVersion(host), overrideVersion(host)]);
+    assert.deepEqual(pv.metadata.ownerReferences, [{ apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', name: 'web', uid: host.metadata.uid }]);
+    for (const [i, cluster] of ['cluster1', 'cluster2', 'cluster3'].entries()) {
+      assert.deepEqual(pv.status.clusterVersions[i], { clusterName: cluster, version: objectVersion(await read(fed, cluster, paths.configMap(ns, 'web'))) });
+    }
     const fns = await until('the FederatedNamespace status', async () => propagated(await read(fed, 'cluster1', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatednamespaces/${ns}`), ['cluster1', 'cluster2', 'cluster3']), 30_000, c);
     assert.ok(fns.metadata.finalizers.includes('kubefed.io/sync-controller'));
     assert.equal((await fetch(`http://${addr}/healthz`)).status, 200);
@@ -161,12 +131,23 @@ test('propagates, writes status, follows placement and deletion, stops on SIGTER
     await send(fed, 'PUT', FCM(ns, 'web'), host);
     await until('the copy in cluster3 deleted', async () => ((await read(fed, 'cluster3', paths.configMap(ns, 'web'))) === null ? true : undefined), 30_000, c);
     assert.equal((await read(fed, 'cluster2', paths.configMap(ns, 'web')))?.data.color, 'green');
+    // Events with KubeFed's reasons on the federated object.
+    const events = await until('the events of the placement change', async () => {
+      const list = (await send(fed, 'GET', `/api/v1/namespaces/${ns}/events`)).items.filter((e: Obj) => e.involvedObject.kind === 'FederatedConfigMap' && e.involvedObject.name === 'web');
+      return list.some((e: Obj) => e.reason === 'DeleteInCluster') ? list : undefined;
+    }, 30_000, c);
+    const messages = events.map((e: Obj) => `${e.type} ${e.reason} ${e.message}`);
+    assert.ok(messages.includes(`Normal CreateInCluster Creating ConfigMap "${ns}/web" in cluster "cluster2"`), messages.join('\n'));
+    assert.ok(messages.includes(`Normal DeleteInCluster Deleting ConfigMap "${ns}/web" in cluster "cluster3"`), messages.join('\n'));
+    assert.equal(events[0].source.component, 'federatedconfigmap-controller');
     await until('the status after the placement change', async () => propagated(await read(fed, 'cluster1', FCM(ns, 'web')), ['cluster1', 'cluster2']), 40_000, c);
 
     // Deletion: the member copies go, then the finalizer, then the federated object.
     await send(fed, 'DELETE', FCM(ns, 'web'));
     await until('the federated object gone', async () => ((await read(fed, 'cluster1', FCM(ns, 'web'))) === null ? true : undefined), 40_000, c);
     for (const cluster of ['cluster1', 'cluster2', 'cluster3']) assert.equal(await read(fed, cluster, paths.configMap(ns, 'web')), null, `${cluster}: copy deleted`);
+    const deletions = (await send(fed, 'GET', `/api/v1/namespaces/${ns}/events`)).items.filter((e: Obj) => e.involvedObject.name === 'web' && e.reason === 'DeleteInCluster').map((e: Obj) => e.message);
+    assert.ok(deletions.includes(`Deleting ConfigMap "${ns}/web" in cluster "cluster1"`), deletions.join('\n'));
   } finally {
     const code = await stopChild(c);
     assert.equal(code, 0, c.log());
@@ -209,14 +190,43 @@ test('two instances: one leads, the other takes over when it stops; a leader tha
   }
 });
 
-test('a selected cluster that is not Ready is reported ClusterNotReady and left alone; the others propagate', { timeout: 90_000 }, async () => {
+// long: one outage and recovery, step after step, each bounded
+test('cluster health: a paused member goes Offline, is reported ClusterNotReady and left alone; back, it is Ready and converges', { timeout: 180_000 }, async () => {
   const fed = fx.fed;
-  await markClustersReady(fed, false, ['cluster3']);
-  const ns = uniqueName('notready');
+  await markClustersReady(fed);
+  const cfgPath = `/apis/core.kubefed.io/v1beta1/namespaces/${KFNS}/kubefedconfigs/kubefed`;
+  const cfg = await send(fed, 'GET', cfgPath);
+  const original = cfg.spec.clusterHealthCheck;
+  await send(fed, 'PATCH', cfgPath, { spec: { clusterHealthCheck: { period: '1s', timeout: '1s', failureThreshold: 2, successThreshold: 1 } } }).catch(async () => {
+    cfg.spec.clusterHealthCheck = { period: '1s', timeout: '1s', failureThreshold: 2, successThreshold: 1 };
+    await send(fed, 'PUT', cfgPath, cfg);
+  });
+  const ns = uniqueName('health');
   await send(fed, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const c = startController(fed, ['--leader-elect-retry-period', '1s']);
+  const kfc = (name: string) => read(fed, fed.hostCluster, `/apis/core.kubefed.io/v1beta1/namespaces/${KFNS}/kubefedclusters/${name}`);
+  const cond = (o: Obj | null, type: string) => (o?.status?.conditions ?? []).find((x: Obj) => x.type === type);
+  let paused: number | undefined;
   try {
-    await until('leadership', async () => (c.log().includes('leading: reconciling') ? true : undefined), 30_000, c);
+    await until('the health controller with the KubeFedConfig\'s settings', async () => (/probing the member clusters every 1 s \(timeout 1 s, failure threshold 2, success threshold 1\)/.test(c.log()) ? true : undefined), 30_000, c);
+    // Every member is probed and Ready, the probe time moves on.
+    const first = await until('cluster3 probed', async () => {
+      const o = await kfc('cluster3');
+      const r = cond(o, 'Ready');
+      return r?.status === 'True' && r.reason === 'ClusterReady' && r.message === '/healthz responded with ok' ? r.lastProbeTime : undefined;
+    }, 30_000, c);
+    await until('a later probe', async () => (cond(await kfc('cluster3'), 'Ready')?.lastProbeTime !== first ? true : undefined), 10_000, c);
+
+    paused = pauseCluster(fed, 'cluster3');
+    const offline = await until('cluster3 Offline', async () => {
+      const o = await kfc('cluster3');
+      const off = cond(o, 'Offline');
+      return off?.status === 'True' && !cond(o, 'Ready') ? off : undefined;
+    }, 30_000, c);
+    assert.equal(offline.reason, 'ClusterNotReachable');
+    assert.match(offline.message, /^cluster is not reachable: /);
+    for (const other of ['cluster1', 'cluster2']) assert.equal(cond(await kfc(other), 'Ready')?.status, 'True', `${other} stays Ready`);
+
     await send(fed, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatednamespaces`, fedNamespace(ns));
     await send(fed, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedconfigmaps`, fedConfigMap(ns, 'app', { k: 'v' }));
     // (a first pass may report CreationFailed in cluster2 while its namespace is being created; it is retried)
@@ -227,9 +237,50 @@ test('a selected cluster that is not Ready is reported ClusterNotReady and left 
     }, 30_000, c);
     assert.deepEqual([st.conditions[0].status, st.conditions[0].reason], ['False', 'CheckClusters']);
     for (const cluster of ['cluster1', 'cluster2']) await until(`the copy in ${cluster}`, () => read(fed, cluster, paths.configMap(ns, 'app')).then((o) => o ?? undefined), 30_000, c);
-    assert.equal(await read(fed, 'cluster3', paths.namespace(ns)), null, 'nothing is written to a cluster that is not Ready');
+
+    resumeCluster(paused);
+    paused = undefined;
+    assert.equal(await read(fed, 'cluster3', paths.namespace(ns)), null, 'nothing was written to cluster3 while it was not Ready');
+    await until('cluster3 Ready again', async () => (cond(await kfc('cluster3'), 'Ready')?.status === 'True' ? true : undefined), 30_000, c);
+    // KubeFed's cluster-available delay (20 s), then every object again.
+    await until('the copy in cluster3', () => read(fed, 'cluster3', paths.configMap(ns, 'app')).then((o) => o ?? undefined), 60_000, c);
+    await until('the status with every cluster OK', async () => {
+      const o = await read(fed, 'cluster1', FCM(ns, 'app'));
+      return JSON.stringify(o?.status?.clusters) === JSON.stringify([{ name: 'cluster1' }, { name: 'cluster2' }, { name: 'cluster3' }]) ? true : undefined;
+    }, 30_000, c);
+  } finally {
+    if (paused !== undefined) resumeCluster(paused);
+    assert.equal(await stopChild(c), 0, c.log());
+    const now = await send(fed, 'GET', cfgPath);
+    now.spec.clusterHealthCheck = original;
+    await send(fed, 'PUT', cfgPath, now);
+  }
+});
+
+test('member watches: an edit or a deletion in a member is reverted without waiting for a resync', { timeout: 120_000 }, async () => {
+  const fed = fx.fed;
+  await markClustersReady(fed);
+  const ns = uniqueName('drift');
+  await send(fed, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const c = startController(fed, ['--leader-elect-retry-period', '1s', '--resync-period', '10m']);
+  try {
+    await until('leadership', async () => (c.log().includes('leading: reconciling') ? true : undefined), 30_000, c);
+    await send(fed, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatednamespaces`, fedNamespace(ns));
+    await send(fed, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedconfigmaps`, fedConfigMap(ns, 'app', { k: 'v' }));
+    for (const cluster of ['cluster2', 'cluster3']) await until(`the copy in ${cluster}`, () => read(fed, cluster, paths.configMap(ns, 'app')).then((o) => o ?? undefined), 30_000, c);
+    await new Promise((r) => setTimeout(r, 12_000)); // the watch events of its own writes have been handled
+
+    const cm = (await read(fed, 'cluster2', paths.configMap(ns, 'app')))!;
+    const r = await fed.request('cluster2', 'PUT', paths.configMap(ns, 'app'), { ...cm, data: { k: 'tampered' } });
+    assert.equal(r.status, 200, r.body);
+    const del = await fed.request('cluster3', 'DELETE', paths.configMap(ns, 'app'));
+    assert.equal(del.status, 200, del.body);
+    const edited = Date.now();
+    await until('the edit in cluster2 reverted', async () => ((await read(fed, 'cluster2', paths.configMap(ns, 'app')))?.data?.k === 'v' ? true : undefined), 30_000, c);
+    await until('the copy in cluster3 recreated', () => read(fed, 'cluster3', paths.configMap(ns, 'app')).then((o) => o ?? undefined), 30_000, c);
+    // KubeFed's retry delay (10 s) after the member's event, far from the 10 min resync.
+    assert.ok(Date.now() - edited < 25_000, `reverted after ${Date.now() - edited} ms`);
   } finally {
     assert.equal(await stopChild(c), 0, c.log());
-    await markClustersReady(fed, true, ['cluster3']);
   }
 });

@@ -294,12 +294,31 @@ export const federatedTypeCrds: Crd[] = federatedTypes.map((t) =>
   }),
 );
 
+/** PropagatedVersion and ClusterPropagatedVersion (core.kubefed.io/v1alpha1): what the sync controller last wrote per cluster. */
+const propagatedVersionStatus = object({
+  templateVersion: str,
+  overridesVersion: str,
+  clusterVersions: { type: 'array', items: object({ clusterName: str, version: str }, ['clusterName', 'version']) },
+}, ['overridesVersion', 'templateVersion']);
+export const propagatedVersionCrds: Crd[] = (['Namespaced', 'Cluster'] as const).map((scope) =>
+  crd({
+    group: 'core.kubefed.io',
+    version: 'v1alpha1',
+    kind: scope === 'Cluster' ? 'ClusterPropagatedVersion' : 'PropagatedVersion',
+    plural: scope === 'Cluster' ? 'clusterpropagatedversions' : 'propagatedversions',
+    scope,
+    status: true,
+    schema: object({ apiVersion: str, kind: str, metadata: { type: 'object' }, spec: { type: 'object' }, status: propagatedVersionStatus }),
+  }),
+);
+
 /** Every CRD the launcher installs into the host cluster. */
 export const kubefedCrds: Crd[] = [
   kubeFedClusterCrd,
   federatedTypeConfigCrd,
   kubeFedConfigCrd,
   replicaSchedulingPreferenceCrd,
+  ...propagatedVersionCrds,
   ...federatedTypeCrds,
 ];
 

@@ -95,8 +95,15 @@ export interface Federation {
   credentials: { ca: string; cert: string; key: string };
   /** Raw HTTPS request against one cluster, as the admin user. */
   request(cluster: string, method: string, path: string, body?: unknown): Promise<HttpResult>;
-  /** KubeFed's controller-manager, when started (`kubefedController`). */
+  /** KubeFed's controller-manager, when started (`kubefedController`); undefined while stopped. */
   controller?: { version: string; log: string; healthz: string };
+  /**
+   * Stops KubeFed's controller-manager (SIGKILL, as a crash or a pod deletion: its ConfigMap lock
+   * stays until it goes stale) and resolves once it has exited. Only with `kubefedController`.
+   */
+  stopKubefedController(): Promise<void>;
+  /** Starts KubeFed's controller-manager again (after stopKubefedController); resolves once its /healthz answers and every KubeFedCluster is Ready. */
+  startKubefedController(): Promise<void>;
   /**
    * Stops a cluster's kube-apiserver (SIGKILL) and starts it again on the same port and data
    * (a host or member restart); resolves when it is ready again.
@@ -602,13 +609,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     writeFileSync(kubeconfigPath, stringify(kubeconfig), { mode: 0o600 });
 
     let controller: Federation['controller'];
+    let controllerServer: Server | undefined;
+    const binary = options.kubefedController ? ensureKubefedBinary() : undefined;
     if (options.kubefed !== false || options.kubefedController) {
-      const binary = options.kubefedController ? ensureKubefedBinary() : undefined;
       const manifests = binary ? kubefedManifests(binary) : undefined;
       await installKubeFed(request, clusters, hostCluster, creds.ca, deadline, manifests);
       log(`KubeFed CRDs installed in ${hostCluster}; ${clusters.length} clusters joined (${Date.now() - started} ms)`);
       if (binary) {
-        controller = await startController(r, binary, kubeconfigPath, request, hostCluster, clusters, deadline);
+        ({ controller, server: controllerServer } = await startController(r, binary, kubeconfigPath, request, hostCluster, clusters, deadline));
         log(`KubeFed controller-manager ${controller.version} running, every cluster Ready (${Date.now() - started} ms); log ${controller.log}`);
       }
     }
@@ -624,6 +632,26 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       credentials: creds,
       request,
       controller,
+      stopKubefedController: async () => {
+        const old = controllerServer;
+        if (!old) throw new Error('KubeFed\'s controller-manager is not running (start the federation with kubefedController)');
+        if (!old.exited && old.child.pid) {
+          process.kill(-old.child.pid, 'SIGKILL');
+          // (the child is unref'd: poll, so that the wait itself keeps the event loop alive)
+          const until = Date.now() + 10_000;
+          while (!old.exited && Date.now() < until) await sleep(20);
+        }
+        if (old.child.pid) r.pgids.splice(r.pgids.indexOf(old.child.pid) >>> 0, 1);
+        controllerServer = undefined;
+        fed.controller = undefined;
+      },
+      startKubefedController: async () => {
+        if (!binary) throw new Error('the federation was started without kubefedController');
+        if (controllerServer) throw new Error('KubeFed\'s controller-manager already runs');
+        const started = await startController(r, binary, kubeconfigPath, request, hostCluster, clusters, Date.now() + readyTimeout);
+        controllerServer = started.server;
+        fed.controller = started.controller;
+      },
       memory: () => memoryOf(r.pgids, ['etcd', ...names, ...(controller ? ['controller-manager'] : [])]),
       restart: async (cluster) => {
         const c = byName.get(cluster);
@@ -790,7 +818,7 @@ async function startController(
   host: string,
   clusters: LaunchedCluster[],
   deadline: number,
-): Promise<NonNullable<Federation['controller']>> {
+): Promise<{ controller: NonNullable<Federation['controller']>; server: Server }> {
   const [healthPort, metricsPort] = [await freePort(), await freePort()];
   const logFile = join(r.tmp, 'kubefed-controller-manager.log');
   const server = spawnServer(
@@ -828,5 +856,5 @@ async function startController(
     },
     () => tail(logFile),
   );
-  return { version: bin.version, log: logFile, healthz: `http://127.0.0.1:${healthPort}/healthz` };
+  return { controller: { version: bin.version, log: logFile, healthz: `http://127.0.0.1:${healthPort}/healthz` }, server };
 }
