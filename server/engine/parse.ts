@@ -5,7 +5,8 @@
  * own: an edit re-parses only the documents whose text changed (see `reparse`), and a broken
  * document never hides the others. Alias expansion is bounded (no billion laughs).
  */
-import { parseDocument, isMap, isSeq, isPair, isScalar, isAlias, type Document, type Node, type Pair } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, isAlias, type Document, type Node } from 'yaml';
+import { fastTree, fastValue, type FastNode } from './fastyaml.ts';
 import type { Json, JsonObject } from './json.ts';
 import { isObject } from './json.ts';
 import { LineIndex, type Range } from './text.ts';
@@ -22,6 +23,73 @@ export interface YamlProblem {
 /** Largest number of alias nodes one document may expand. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** How `yaml` parses one document (the fast reader's fallback, and the reference it agrees with). */
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: false, keepSourceTokens: false } as const;
+
+/**
+ * The syntax of one document, built when first asked for: the fast reader's node tree when it
+ * reads the document, else `yaml`'s Document. Shared by the shifted copies of a ParsedDoc.
+ */
+class DocSyntax {
+  private tree?: FastNode | null;
+  constructor(
+    private readonly text: string,
+    private doc: Document.Parsed | undefined,
+    /** Whether the fast reader reads the text (then `doc` is only made for `yaml`). */
+    readonly fast: boolean,
+  ) {}
+
+  get yaml(): Document.Parsed {
+    return (this.doc ??= parseDocument(this.text, YAML_OPTIONS));
+  }
+
+  /** Lookups on the tree, whichever kind it is. */
+  view(): TreeView {
+    if (this.fast && this.tree === undefined) this.tree = fastTree(this.text) ?? null;
+    return this.tree ? fastView(this.tree) : yamlView(this.yaml);
+  }
+}
+
+/** The steps `find` and `pathAt` take through a tree of either kind. */
+interface TreeView {
+  root: unknown;
+  /** The pairs of a mapping (undefined for other nodes). */
+  pairs(n: unknown): { key: string; keyRange?: [number, number]; value: unknown }[] | undefined;
+  /** The items of a sequence (undefined for other nodes). */
+  items(n: unknown): unknown[] | undefined;
+  range(n: unknown): [number, number] | undefined;
+  /** What an alias points to (the node itself otherwise). */
+  deref(n: unknown): unknown;
+}
+
+function yamlView(doc: Document.Parsed): TreeView {
+  const range = (n: unknown) => (n as Node | null)?.range as [number, number] | undefined;
+  return {
+    root: doc.contents,
+    pairs: (n) => (isMap(n) ? n.items.map((it) => ({ key: keyString(it.key), keyRange: range(it.key), value: it.value })) : undefined),
+    items: (n) => (isSeq(n) ? n.items : undefined),
+    range,
+    deref: (n) => {
+      let cur = n;
+      while (isAlias(cur)) cur = cur.resolve(doc);
+      return cur;
+    },
+  };
+}
+
+function fastView(root: FastNode): TreeView {
+  return {
+    root,
+    pairs: (n) => {
+      const f = n as FastNode;
+      return f.kind === 'map' ? f.keys!.map((key, i) => ({ key, keyRange: [f.keyNodes![i].start, f.keyNodes![i].end], value: f.items![i] })) : undefined;
+    },
+    items: (n) => ((n as FastNode).kind === 'seq' ? (n as FastNode).items : undefined),
+    range: (n) => (n ? [(n as FastNode).start, (n as FastNode).end] : undefined),
+    deref: (n) => n,
+  };
+}
+
 export class ParsedDoc {
   /** Absolute offsets of this document's text in the file (including its `---` line). */
   constructor(
@@ -29,38 +97,60 @@ export class ParsedDoc {
     readonly start: number,
     readonly end: number,
     readonly text: string,
-    readonly yaml: Document.Parsed,
+    private readonly syntax: DocSyntax,
     readonly value: Json | undefined,
     readonly problems: YamlProblem[],
   ) {}
 
-  /** The node at a path of keys/indexes, with the pair holding it when the last step is a key. */
-  find(path: readonly PathSegment[]): { node?: Node; pair?: Pair } | undefined {
-    let cur: unknown = this.yaml.contents;
-    let pair: Pair | undefined;
+  /** `yaml`'s Document of the text (parsed when first asked for when the fast reader read it). */
+  get yaml(): Document.Parsed {
+    return this.syntax.yaml;
+  }
+
+  /** Whether the fast reader read this document (else `yaml` did). */
+  get fast(): boolean {
+    return this.syntax.fast;
+  }
+
+  /** A copy at other offsets (the same text). */
+  moved(index: number, s: DocSlice): ParsedDoc {
+    const delta = s.start - this.start;
+    const problems = this.problems.map((p) => ({ message: p.message, start: p.start + delta, end: p.end + delta }));
+    return new ParsedDoc(index, s.start, s.end, this.text, this.syntax, this.value, problems);
+  }
+
+  /** The range of the node at a path of keys/indexes, with the key's range when the last step is a key. */
+  private find(path: readonly PathSegment[]): { range?: [number, number]; keyRange?: [number, number] } | undefined {
+    const t = this.syntax.view();
+    let cur: unknown = t.root;
+    let keyRange: [number, number] | undefined;
+    let isPair = false;
     for (const seg of path) {
-      while (isAlias(cur)) cur = cur.resolve(this.yaml);
-      pair = undefined;
-      if (isMap(cur)) {
-        const p = cur.items.find((it) => keyString(it.key) === String(seg));
+      cur = t.deref(cur);
+      isPair = false;
+      const pairs = t.pairs(cur);
+      const items = pairs ? undefined : t.items(cur);
+      if (pairs) {
+        const p = pairs.find((it) => it.key === String(seg));
         if (!p) return undefined;
-        pair = p;
+        isPair = true;
+        keyRange = p.keyRange;
         cur = p.value;
-      } else if (isSeq(cur) && typeof seg === 'number') {
-        if (seg < 0 || seg >= cur.items.length) return undefined;
-        cur = cur.items[seg];
+      } else if (items && typeof seg === 'number') {
+        if (seg < 0 || seg >= items.length) return undefined;
+        cur = items[seg];
       } else {
         return undefined;
       }
     }
-    return { node: (cur ?? undefined) as Node | undefined, pair };
+    return { range: t.range(cur ?? undefined), keyRange: isPair ? keyRange : undefined };
   }
 
   /** Absolute [start, end) of the value at `path`, falling back to its key for empty values. */
   offsetsOf(path: readonly PathSegment[]): [number, number] | undefined {
     const f = this.find(path);
     if (!f) return undefined;
-    const r = f.node?.range ?? (f.pair?.key as Node | undefined)?.range;
+    const r = f.range ?? f.keyRange;
     if (!r) return path.length === 0 ? [this.start, this.end] : undefined;
     return [this.start + r[0], this.start + r[1]];
   }
@@ -69,48 +159,43 @@ export class ParsedDoc {
   keyOffsetsOf(path: readonly PathSegment[]): [number, number] | undefined {
     const f = this.find(path);
     if (!f) return undefined;
-    const r = (f.pair?.key as Node | undefined)?.range ?? f.node?.range;
+    const r = f.keyRange ?? f.range;
     if (!r) return undefined;
     return [this.start + r[0], this.start + r[1]];
   }
 
   /** Path of the innermost node containing an absolute offset, and whether the offset is on a key. */
-  pathAt(offset: number): { path: PathSegment[]; isKey: boolean; node?: Node } {
+  pathAt(offset: number): { path: PathSegment[]; isKey: boolean } {
     const rel = offset - this.start;
+    const t = this.syntax.view();
     const path: PathSegment[] = [];
-    let cur: unknown = this.yaml.contents;
-    let isKey = false;
-    let last: Node | undefined = cur as Node | undefined;
+    const inside = (r: [number, number] | undefined) => r !== undefined && rel >= r[0] && rel <= r[1];
+    let cur: unknown = t.root;
     for (;;) {
-      if (isMap(cur)) {
+      const pairs = t.pairs(cur);
+      const items = pairs ? undefined : t.items(cur);
+      if (pairs) {
         let next: unknown;
-        for (const it of cur.items) {
-          const k = it.key as Node | null;
-          const v = it.value as Node | null;
-          if (k?.range && rel >= k.range[0] && rel <= k.range[1]) {
-            path.push(keyString(k));
-            return { path, isKey: true, node: k };
+        for (const it of pairs) {
+          if (inside(it.keyRange)) {
+            path.push(it.key);
+            return { path, isKey: true };
           }
-          if (v?.range && rel >= v.range[0] && rel <= v.range[1]) {
-            path.push(keyString(k));
-            next = v;
+          if (inside(t.range(it.value ?? undefined))) {
+            path.push(it.key);
+            next = it.value;
             break;
           }
         }
-        if (next === undefined) return { path, isKey, node: last };
+        if (next === undefined) return { path, isKey: false };
         cur = next;
-        last = next as Node;
-      } else if (isSeq(cur)) {
-        const i = cur.items.findIndex((v) => {
-          const r = (v as Node | null)?.range;
-          return r && rel >= r[0] && rel <= r[1];
-        });
-        if (i < 0) return { path, isKey, node: last };
+      } else if (items) {
+        const i = items.findIndex((v) => inside(t.range(v ?? undefined)));
+        if (i < 0) return { path, isKey: false };
         path.push(i);
-        cur = cur.items[i];
-        last = cur as Node;
+        cur = items[i];
       } else {
-        return { path, isKey, node: last };
+        return { path, isKey: false };
       }
     }
   }
@@ -145,9 +230,15 @@ function isBlankOrComments(s: string): boolean {
   return s.split('\n').every((l) => /^\s*(#.*)?$/.test(l));
 }
 
-export function parseSlice(text: string, slice: DocSlice, index: number): ParsedDoc {
+/**
+ * Parses one document: with the fast reader when it reads the text (see fastyaml.ts), else (and
+ * always with `reader: 'yaml'`) with `yaml`, whose errors become the problems.
+ */
+export function parseSlice(text: string, slice: DocSlice, index: number, reader: 'fast' | 'yaml' = 'fast'): ParsedDoc {
   const src = text.slice(slice.start, slice.end);
-  const doc = parseDocument(src, { prettyErrors: false, uniqueKeys: true, strict: false, keepSourceTokens: false });
+  const fast = reader === 'fast' ? fastValue(src) : undefined;
+  if (fast) return new ParsedDoc(index, slice.start, slice.end, src, new DocSyntax(src, undefined, true), fast.value, []);
+  const doc = parseDocument(src, YAML_OPTIONS);
   const problems: YamlProblem[] = [];
   const lastChar = slice.start + Math.max(0, src.trimEnd().length - 1);
   for (const e of doc.errors) {
@@ -171,7 +262,7 @@ export function parseSlice(text: string, slice: DocSlice, index: number): Parsed
       value = undefined;
     }
   }
-  return new ParsedDoc(index, slice.start, slice.end, src, doc, value === null ? undefined : value, problems);
+  return new ParsedDoc(index, slice.start, slice.end, src, new DocSyntax(src, doc, false), value === null ? undefined : value, problems);
 }
 
 function firstLineLength(s: string): number {
@@ -328,14 +419,5 @@ function commonSuffix(a: string, b: string, max: number): number {
 }
 
 function shifted(d: ParsedDoc, s: DocSlice, index: number): ParsedDoc {
-  const delta = s.start - d.start;
-  return new ParsedDoc(
-    index,
-    s.start,
-    s.end,
-    d.text,
-    d.yaml,
-    d.value,
-    d.problems.map((p) => ({ message: p.message, start: p.start + delta, end: p.end + delta })),
-  );
+  return d.moved(index, s);
 }
