@@ -31,6 +31,7 @@ import { EventWriter } from './eventWriter.ts';
 import { syncEvents, type SyncEvent } from '../engine/syncEvents.ts';
 import { MemberWatcher, type MemberEvent, type MemberTarget } from './memberWatch.ts';
 import { recordedFor, versionObjectRef, versionRecord } from '../engine/versions.ts';
+import { typeConfigFromFtc } from '../engine/typeconfigs.ts';
 
 export interface SyncControllerOptions {
   host: ClusterClient;
@@ -151,13 +152,11 @@ export class SyncController {
     const targets: MemberTarget[] = [];
     this.federatedOf = new Map();
     for (const ftc of typeConfigs) {
-      const spec = isObject(ftc.spec) ? ftc.spec : {};
-      const t = isObject(spec.targetType) ? spec.targetType : undefined;
-      const f = isObject(spec.federatedType) ? spec.federatedType : undefined;
-      if (!t || !f || spec.propagation === 'Disabled' || typeof t.kind !== 'string' || typeof f.kind !== 'string') continue;
-      const target = { apiVersion: t.group ? `${String(t.group)}/${String(t.version)}` : String(t.version), kind: t.kind };
+      const tc = typeConfigFromFtc(ftc);
+      if (!tc || tc.era !== 'v1beta1' || !tc.propagationEnabled || !tc.federatedKind) continue;
+      const target = { apiVersion: tc.targetGroup ? `${tc.targetGroup}/${tc.targetVersion}` : tc.targetVersion, kind: tc.targetKind };
       targets.push(target);
-      this.federatedOf.set(`${target.apiVersion}|${target.kind}`, { apiVersion: `${String(f.group)}/${String(f.version)}`, kind: f.kind, namespace: t.kind === 'Namespace' && !t.group });
+      this.federatedOf.set(`${target.apiVersion}|${target.kind}`, { apiVersion: `${tc.federatedGroup}/${tc.federatedVersion}`, kind: tc.federatedKind, namespace: tc.targetKind === 'Namespace' && !tc.targetGroup });
     }
     this.members.sync(this.readyClusters().ready, targets);
   }
